@@ -1,0 +1,90 @@
+# Two environments (DESIGN.md): .venv for the app, actions and tests (Python 3.11+),
+# .venv-rasa for the Rasa engine (Python 3.10, rasa==3.6.21 only).
+SHELL := /bin/bash
+PYTHON ?= python3
+PYTHON310 ?= $(shell scripts/find-python310)
+VENV := .venv
+RASA_VENV := .venv-rasa
+FLASK := $(VENV)/bin/flask --app hotline
+RASA := $(RASA_VENV)/bin/rasa
+MODEL := models/hotline.tar.gz
+BOT_SOURCES := $(shell find bot/config.yml bot/domain.yml bot/data nlu_data -name '*.yml' 2>/dev/null)
+PO_FILES := $(wildcard locales/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+.PHONY: run test lint unit e2e bot-test bench eval install translations extract-messages \
+        update-catalogs migrate train clean
+
+## make run: everything a fresh machine needs, then the Rasa server, the action server and the app
+run: install $(MODEL) translations instance/dev-secrets.json migrate
+	$(VENV)/bin/python -m hotline.devstack
+
+## make test: lint, unit and bot tests, end-to-end tests (real Rasa, real processes)
+test: install $(MODEL) translations lint unit bot-test e2e
+
+install: $(VENV)/.installed $(RASA_VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	touch $@
+
+$(RASA_VENV)/.installed: bot/requirements.txt
+	@if [ -z "$(PYTHON310)" ]; then \
+	  echo "Rasa 3.6 needs Python 3.10 and none was found."; \
+	  if command -v uv >/dev/null; then echo "Getting one with uv..."; uv python install 3.10 && \
+	    $(MAKE) $@ PYTHON310="$$(uv python find 3.10)"; exit $$?; fi; \
+	  echo "Install one (pyenv install 3.10, or apt/brew python3.10) or set PYTHON310=/path/to/python3.10"; \
+	  exit 1; fi
+	$(PYTHON310) -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/pip install --quiet --upgrade pip
+	$(RASA_VENV)/bin/pip install --quiet -r bot/requirements.txt
+	touch $@
+
+instance/dev-secrets.json: $(VENV)/.installed
+	$(FLASK) dev-secrets
+
+migrate: $(VENV)/.installed instance/dev-secrets.json
+	$(FLASK) db upgrade
+
+## the model is retrained only when the bot's data or config changed
+train: $(MODEL)
+$(MODEL): $(BOT_SOURCES) $(RASA_VENV)/.installed
+	$(RASA) train --config bot/config.yml --domain bot/domain.yml --data bot/data nlu_data \
+	  --out models --fixed-model-name hotline
+
+translations: $(MO_FILES)
+locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(VENV)/bin/pybabel -q compile -d locales -D messages -l $*
+
+extract-messages: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
+	  --project hotline -o locales/messages.pot .
+
+update-catalogs: extract-messages
+	$(VENV)/bin/pybabel update -i locales/messages.pot -d locales -D messages --ignore-obsolete \
+	  --no-fuzzy-matching --omit-header
+
+lint: $(VENV)/.installed $(RASA_VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(RASA) data validate --config bot/config.yml --domain bot/domain.yml --data bot/data nlu_data --fail-on-warnings
+
+unit: $(VENV)/.installed translations
+	$(VENV)/bin/pytest -m "not e2e" -q
+
+bot-test: $(MODEL)
+	$(RASA) test core --model $(MODEL) --stories tests/bot --fail-on-prediction-errors --out results/core
+
+e2e: $(VENV)/.installed $(MODEL) translations
+	$(VENV)/bin/pytest -m e2e -q
+
+bench: install $(MODEL) translations instance/dev-secrets.json migrate
+	$(VENV)/bin/python -m scripts.bench $(BENCH_ARGS)
+
+clean:
+	rm -rf models results .rasa .pytest_cache .mypy_cache .ruff_cache
