@@ -1,0 +1,93 @@
+"""Configuration: one object, read from the environment (and, in development, instance/)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRETS_FILE = "dev-secrets.json"
+
+# Secrets that have no default outside development: production refuses to start without them.
+REQUIRED_SECRETS = (
+    "SECRET_KEY",
+    "HOTLINE_ENCRYPTION_KEYS",
+    "HOTLINE_HASH_KEY",
+    "HOTLINE_ENGINE_TOKEN",
+    "TWILIO_AUTH_TOKEN",
+)
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run safely."""
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def database_url(url: str) -> str:
+    """`postgresql://` means psycopg 3 here (the driver this project installs)."""
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def load_config(instance_path: str, environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Build the Flask config mapping from the environment.
+
+    In development, secrets missing from the environment are read from
+    ``instance/dev-secrets.json`` (written once by ``flask dev-secrets``).
+    """
+    env = dict(os.environ if environ is None else environ)
+    mode = env.get("HOTLINE_ENV", "development")
+    if mode not in {"development", "production", "testing"}:
+        raise ConfigError(f"HOTLINE_ENV must be development, production or testing, not {mode!r}")
+
+    if mode == "development":
+        secrets_path = Path(instance_path) / DEV_SECRETS_FILE
+        if secrets_path.exists():
+            for key, value in json.loads(secrets_path.read_text()).items():
+                env.setdefault(key, value)
+
+    default_db = "sqlite:///" + str(Path(instance_path) / "hotline.db")
+    twilio_sid = env.get("TWILIO_ACCOUNT_SID", "")
+    config: dict[str, Any] = {
+        "HOTLINE_ENV": mode,
+        "SECRET_KEY": env.get("SECRET_KEY", ""),
+        "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL", default_db)),
+        "HOTLINE_ENCRYPTION_KEYS": env.get("HOTLINE_ENCRYPTION_KEYS", ""),
+        "HOTLINE_HASH_KEY": env.get("HOTLINE_HASH_KEY", ""),
+        "HOTLINE_PUBLIC_URL": env.get("HOTLINE_PUBLIC_URL", "").rstrip("/"),
+        "TWILIO_ACCOUNT_SID": twilio_sid,
+        "TWILIO_AUTH_TOKEN": env.get("TWILIO_AUTH_TOKEN", ""),
+        "TWILIO_FROM_NUMBER": env.get("TWILIO_FROM_NUMBER", ""),
+        "TWILIO_API_BASE_URL": env.get("TWILIO_API_BASE_URL", ""),
+        "RASA_URL": env.get("RASA_URL", "http://127.0.0.1:5005").rstrip("/"),
+        "ACTION_SERVER_URL": env.get("ACTION_SERVER_URL", "http://127.0.0.1:5055").rstrip("/"),
+        "HOTLINE_ENGINE_TOKEN": env.get("HOTLINE_ENGINE_TOKEN", ""),
+        "RASA_TIMEOUT_SECONDS": float(env.get("RASA_TIMEOUT_SECONDS", "8")),
+        "EMERGENCY_NUMBER": env.get("EMERGENCY_NUMBER", "911"),
+        "HOTLINE_DEFAULT_LANGUAGE": env.get("HOTLINE_DEFAULT_LANGUAGE", "en"),
+        "SILENCE_WINDOW_HOURS": float(env.get("SILENCE_WINDOW_HOURS", "24")),
+        "RETENTION_DAYS": int(env.get("RETENTION_DAYS", "90")),
+        # The simulator signs requests with the configured auth token; it only makes sense
+        # where no real Twilio account is wired in.
+        "SIMULATOR_ENABLED": _bool(env.get("SIMULATOR_ENABLED"), default=not twilio_sid)
+        and mode != "production",
+        # Twilio caps a message at 1,600 characters; anything far beyond is not an SMS.
+        "MAX_CONTENT_LENGTH": 64 * 1024,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": mode == "production",
+    }
+    if mode == "production":
+        missing = [key for key in REQUIRED_SECRETS if not config[key]]
+        if missing:
+            raise ConfigError("refusing to start in production without: " + ", ".join(missing))
+    return config
