@@ -1,0 +1,88 @@
+"""Reply text from the gettext catalogs in ``locales/``, in the conversation's language.
+
+English text is the message id: in ``bot/domain.yml`` for the bot's responses, in
+``hotline/replies.py`` for what the app says itself. Translations live only in the catalogs.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterator, Mapping
+from functools import cache
+from typing import Any
+
+import yaml
+from babel.support import Translations
+
+from hotline.config import REPO_ROOT
+
+LOCALES_DIR = REPO_ROOT / "locales"
+DOMAIN_PATH = REPO_ROOT / "bot" / "domain.yml"
+CATALOG_DOMAIN = "messages"
+SOURCE_LANGUAGE = "en"
+
+
+class CatalogMissing(RuntimeError):
+    """A language's compiled catalog is missing: run `make translations`."""
+
+
+@cache
+def supported_languages() -> tuple[str, ...]:
+    """Every language with a catalog: adding one is a matter of data, not code."""
+    found = sorted(
+        p.parent.parent.name for p in LOCALES_DIR.glob(f"*/LC_MESSAGES/{CATALOG_DOMAIN}.po")
+    )
+    return tuple(sorted(set(found) | {SOURCE_LANGUAGE}, key=lambda x: (x != SOURCE_LANGUAGE, x)))
+
+
+@cache
+def translations(language: str) -> Translations:
+    if language == SOURCE_LANGUAGE:
+        return Translations()
+    mo = LOCALES_DIR / language / "LC_MESSAGES" / f"{CATALOG_DOMAIN}.mo"
+    if not mo.exists():
+        raise CatalogMissing(f"{mo} is missing: run `make translations`")
+    with mo.open("rb") as fp:
+        return Translations(fp, domain=CATALOG_DOMAIN)
+
+
+class _Variables(dict[str, Any]):
+    """Unknown placeholders stay visible rather than crash a reply to someone in danger."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def render(msgid: str, language: str | None, variables: Mapping[str, Any] | None = None) -> str:
+    language = language if language in supported_languages() else SOURCE_LANGUAGE
+    text = translations(language).gettext(msgid)
+    return string.Formatter().vformat(text, (), _Variables(variables or {}))
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+@cache
+def domain_responses() -> dict[str, list[str]]:
+    """Response name → English texts (the message ids), read from the bot's domain."""
+    domain = yaml.safe_load(DOMAIN_PATH.read_text(encoding="utf-8"))
+    responses: dict[str, list[str]] = {}
+    for name, variants in (domain.get("responses") or {}).items():
+        responses[name] = [v["text"] for v in variants if "text" in v]
+    return responses
+
+
+def extract_rasa_domain(
+    fileobj: Any, keywords: Any, comment_tags: Any, options: Any
+) -> Iterator[tuple[int, str, str, list[str]]]:
+    """Babel extractor for the responses in a Rasa domain file (see babel.cfg)."""
+    lines = fileobj.read().decode("utf-8").splitlines()
+    domain = yaml.safe_load("\n".join(lines))
+    for name, variants in (domain.get("responses") or {}).items():
+        for variant in variants:
+            text = variant.get("text")
+            if not text:
+                continue
+            lineno = next((i + 1 for i, line in enumerate(lines) if f"{name}:" in line), 0)
+            yield lineno, "gettext", text, [f"bot response {name}"]

@@ -1,0 +1,1 @@
+"""Services: the logic behind routes and bot actions (routes and actions stay thin)."""

@@ -1,0 +1,69 @@
+"""Which language to answer in: detected from the first messages, switched by naming one."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import yaml
+from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
+
+from hotline.i18n import supported_languages
+from hotline.services.text import normalise
+
+NAMES_FILE = Path(__file__).resolve().parent.parent / "data" / "language_names.yml"
+
+# Below this many letters a text ("ok", "yes", "911", "si") says nothing reliable.
+MIN_LETTERS = 8
+MIN_CONFIDENCE = 0.75
+
+
+@cache
+def _detector() -> LanguageDetector:
+    languages = [
+        Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper()))
+        for code in supported_languages()
+    ]
+    return LanguageDetectorBuilder.from_languages(*languages).build()
+
+
+def detect_language(text: str) -> str | None:
+    """A supported language code when the text is long and clear enough, else None."""
+    letters = sum(ch.isalpha() for ch in text)
+    wide = sum(ord(ch) > 0x2E80 for ch in text)  # CJK/Hangul carry more per character
+    if letters + 3 * wide < MIN_LETTERS:
+        return None
+    values = _detector().compute_language_confidence_values(text)
+    if not values or values[0].value < MIN_CONFIDENCE:
+        return None
+    return str(values[0].language.iso_code_639_1.name).lower()
+
+
+@cache
+def _names() -> tuple[dict[str, str], frozenset[str]]:
+    raw = yaml.safe_load(NAMES_FILE.read_text(encoding="utf-8"))
+    names: dict[str, str] = {}
+    for code, words in raw["names"].items():
+        if code in supported_languages():
+            for word in words:
+                names[normalise(str(word))] = code
+    fillers = frozenset(normalise(str(f)) for f in raw.get("fillers", []))
+    return names, fillers
+
+
+def named_language(text: str) -> str | None:
+    """The language asked for when the message is a language's name ("español", "中文")."""
+    names, fillers = _names()
+    words = normalise(text).split()
+    if not words or len(words) > 6:
+        return None
+    whole = " ".join(words)
+    if whole in names:
+        return names[whole]
+    remainder = " ".join(w for w in words if w not in fillers)
+    return names.get(remainder)
+
+
+def warm_up() -> None:
+    """Load the detector's models before the first texter waits for them."""
+    _detector().detect_language_of("warm up the language models")

@@ -1,0 +1,65 @@
+"""Erasing a texter's data everywhere, and purging old conversations."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+
+from hotline.extensions import db
+from hotline.models import Conversation, ConversationState, Message, Texter
+from hotline.models.base import utcnow
+from hotline.services import audit
+from hotline.services.engine import EngineUnavailable, engine
+
+log = logging.getLogger(__name__)
+
+
+def erase_texter(texter: Texter, actor: str = "texter") -> int:
+    """Delete the texter, their conversations and messages, and the engine's trackers.
+
+    Returns how many conversations were erased. The audit trail keeps that an erasure
+    happened, never who or what.
+    """
+    conversations = list(
+        db.session.scalars(select(Conversation).where(Conversation.texter_id == texter.id))
+    )
+    for conversation in conversations:
+        try:
+            engine.erase(conversation.engine_id)
+        except EngineUnavailable:
+            # The engine's tracker store expires data on its own; say so loudly.
+            log.error("could not erase engine tracker for a conversation; it will expire")
+    ids = [c.id for c in conversations]
+    if ids:
+        db.session.execute(delete(Message).where(Message.conversation_id.in_(ids)))
+        db.session.execute(delete(Conversation).where(Conversation.id.in_(ids)))
+    db.session.execute(delete(Texter).where(Texter.id == texter.id))
+    audit.record(actor, "texter_erased", conversations=len(ids))
+    return len(ids)
+
+
+def purge_closed_conversations(days: int) -> int:
+    """Erase conversations closed more than ``days`` ago; texters left with none go too."""
+    cutoff = utcnow() - timedelta(days=days)
+    old = list(
+        db.session.scalars(
+            select(Conversation).where(
+                Conversation.state == ConversationState.CLOSED, Conversation.closed_at < cutoff
+            )
+        )
+    )
+    for conversation in old:
+        try:
+            engine.erase(conversation.engine_id)
+        except EngineUnavailable:
+            log.error("could not erase engine tracker during purge; it will expire")
+        db.session.delete(conversation)
+    db.session.flush()
+    orphans = db.session.scalars(select(Texter).where(~Texter.conversations.any())).all()
+    for texter in orphans:
+        if not texter.opted_out:  # an opt-out must be remembered, or we could text them again
+            db.session.delete(texter)
+    audit.record("system", "retention_purge", conversations=len(old), days=days)
+    return len(old)

@@ -1,0 +1,116 @@
+"""HTTP stand-ins at the process boundary, for unit tests (e2e tests use the real engine).
+
+FakeEngine answers like Rasa's REST channel and tracker API; TwilioRecorder records what the
+Twilio REST client sends.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    body: bytes
+    headers: dict[str, str]
+
+    def json(self) -> Any:
+        return json.loads(self.body or b"null")
+
+    def form(self) -> dict[str, list[str]]:
+        return parse_qs(self.body.decode())
+
+
+@dataclass
+class _Server:
+    requests: list[Recorded] = field(default_factory=list)
+    server: ThreadingHTTPServer | None = None
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def respond(self, request: Recorded) -> tuple[int, Any]:
+        raise NotImplementedError
+
+    def start(self) -> None:
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _handle(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                parsed = urlparse(self.path)
+                recorded = Recorded(
+                    self.command,
+                    parsed.path,
+                    parse_qs(parsed.query),
+                    self.rfile.read(length),
+                    dict(self.headers),
+                )
+                outer.requests.append(recorded)
+                status, payload = outer.respond(recorded)
+                body = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = do_PUT = _handle  # noqa: N815
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        if self.server:
+            self.server.shutdown()
+            self.server.server_close()
+
+
+@dataclass
+class FakeEngine(_Server):
+    replies: list[str] = field(default_factory=lambda: ["Hi from the engine"])
+    delay: float = 0.0
+    status_code: int = 200
+
+    def respond(self, request: Recorded) -> tuple[int, Any]:
+        if request.path == "/status":
+            return 200, {"model_id": "test", "model_file": "hotline.tar.gz"}
+        if request.path == "/health":
+            return 200, {"status": "ok"}
+        if request.path.startswith("/conversations/"):
+            return 200, {"events": []}
+        time.sleep(self.delay)
+        sender = request.json()["sender"]
+        return self.status_code, [{"recipient_id": sender, "text": t} for t in self.replies]
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        return [r.json() for r in self.requests if r.path == "/webhooks/rest/webhook"]
+
+
+@dataclass
+class TwilioRecorder(_Server):
+    def respond(self, request: Recorded) -> tuple[int, Any]:
+        form = request.form()
+        return 201, {
+            "sid": "SM" + "f" * 32,
+            "status": "queued",
+            "to": form.get("To", [""])[0],
+            "body": form.get("Body", [""])[0],
+            "account_sid": "AC" + "0" * 32,
+        }
