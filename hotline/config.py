@@ -85,6 +85,19 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": mode == "production",
+        # Staff console sessions: signed out after this long without a click (background
+        # polling does not count), and after this long in any case.
+        "CONSOLE_IDLE_TIMEOUT_MINUTES": float(env.get("CONSOLE_IDLE_TIMEOUT_MINUTES", "15")),
+        "CONSOLE_SESSION_MAX_HOURS": float(env.get("CONSOLE_SESSION_MAX_HOURS", "12")),
+        # Sign-in rate limit: this many failures per username (or per address) within the
+        # lockout window lock further attempts until the window has passed.
+        "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_MAX_FAILURES_PER_IP": int(env.get("LOGIN_MAX_FAILURES_PER_IP", "20")),
+        "LOGIN_LOCKOUT_MINUTES": float(env.get("LOGIN_LOCKOUT_MINUTES", "15")),
+        # Two-factor sign-in is always required for admins; this requires it for everyone.
+        "STAFF_2FA_REQUIRED": _bool(env.get("STAFF_2FA_REQUIRED")),
+        # How often the open queue and conversation pages ask for news.
+        "CONSOLE_POLL_SECONDS": int(env.get("CONSOLE_POLL_SECONDS", "3")),
     }
     if mode == "production":
         missing = [key for key in REQUIRED_SECRETS if not config[key]]
