@@ -34,6 +34,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(webhooks.bp)
     app.register_blueprint(bot_api.bp)
     app.register_blueprint(ops.bp)
+    from hotline import admin, console
+
+    console.init_app(app)  # staff console, with CSRF protection for it and the admin area
+    admin.init_app(app)
     if app.config["SIMULATOR_ENABLED"]:
         from hotline import simulator
 

@@ -1,4 +1,4 @@
-"""`flask` commands: development secrets, key rotation, retention purge."""
+"""`flask` commands: development secrets, key rotation, retention purge, console users."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(rotate_keys)
     app.cli.add_command(purge)
     app.cli.add_command(seed_resources_command)
+    app.cli.add_command(create_user_command)
 
 
 @click.command("dev-secrets")
@@ -86,3 +87,34 @@ def seed_resources_command() -> None:
     count = seed_resources()
     db.session.commit()
     click.echo(f"seeded {count} resources" if count else "resources already present; unchanged")
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option(
+    "--role",
+    type=click.Choice(["staff", "supervisor", "admin"]),
+    default="staff",
+    show_default=True,
+)
+@click.option("--totp/--no-totp", default=None, help="Two-factor sign-in (always on for admins).")
+@click.password_option(help="Prompted for when not given (12 characters or more).")
+def create_user_command(username: str, role: str, totp: bool | None, password: str) -> None:
+    """Create a console user; prints the two-factor provisioning URI when 2FA is on."""
+    from hotline.console import accounts
+
+    try:
+        user = accounts.create_user(username, password, role)
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if totp is None:
+        totp = accounts.two_factor_required(user)
+    if totp is False and accounts.two_factor_required(user):
+        raise click.ClickException("two-factor sign-in is required for this role")
+    if totp:
+        user.totp_secret = accounts.new_totp_secret()
+    db.session.commit()
+    click.echo(f"created {role} {user.username}")
+    if user.totp_secret:
+        click.echo("Add this to an authenticator app (it is shown only now):")
+        click.echo(accounts.provisioning_uri(user, user.totp_secret))
