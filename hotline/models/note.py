@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, delete, event, select
-from sqlalchemy.orm import ORMExecuteState, Mapped, Session, backref, mapped_column, relationship
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, backref, mapped_column, relationship
 
 from hotline.crypto import EncryptedText
 from hotline.extensions import db
