@@ -9,10 +9,11 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from hotline.admin import bp, editing
+from hotline.console import accounts
 from hotline.console.auth import admin_required, current_staff
 from hotline.extensions import db
 from hotline.i18n import supported_languages
-from hotline.models import Resource, ResourceCategory, ResourceChange, StaffUser
+from hotline.models import Resource, ResourceCategory, ResourceChange
 from hotline.services import audit
 
 
@@ -153,7 +154,7 @@ def _history(*where: Any) -> list[ResourceChange]:
 
 
 def _names() -> dict[int, str]:
-    return dict(db.session.execute(select(StaffUser.id, StaffUser.username)).tuples().all())
+    return accounts.staff_names()
 
 
 @bp.get("/resources/<int:resource_id>/history")

@@ -144,3 +144,11 @@ def reset_totp(user: StaffUser) -> None:
     user.totp_secret = None
     user.totp_last_step = None
     user.end_sessions()
+
+
+def staff_names() -> dict[int, str]:
+    """Id → username, to show names where the records keep ids (transcripts, audit, history)."""
+    return {
+        staff_id: name
+        for staff_id, name in db.session.execute(select(StaffUser.id, StaffUser.username))
+    }

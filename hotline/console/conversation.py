@@ -6,9 +6,8 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
-from hotline.console import bp, handling
+from hotline.console import accounts, bp, handling
 from hotline.console.auth import current_staff, role_required, staff_required, supervisor_required
 from hotline.console.canned import canned_replies
 from hotline.console.dispositions import DISPOSITIONS
@@ -39,7 +38,7 @@ def _load(conversation_id: int) -> Conversation:
 
 
 def _staff_names() -> dict[int, str]:
-    return dict(db.session.execute(select(StaffUser.id, StaffUser.username)).tuples().all())
+    return accounts.staff_names()
 
 
 def _transcript_context(conversation: Conversation) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from flask import render_template
 from flask.typing import ResponseReturnValue
 from sqlalchemy import ColumnElement, select
 
-from hotline.console import bp
+from hotline.console import accounts, bp
 from hotline.console.auth import current_staff, role_required, staff_required
 from hotline.extensions import db
 from hotline.models import (
@@ -57,7 +57,7 @@ def _entries(*where: ColumnElement[bool]) -> list[QueueEntry]:
         )
         for row in rows:
             answers[row.conversation_id][row.question] = row.answer
-    names = dict(db.session.execute(select(StaffUser.id, StaffUser.username)).tuples().all())
+    names = accounts.staff_names()
     entries = [
         QueueEntry(
             conversation=c,
