@@ -49,6 +49,7 @@ instance/dev-secrets.json: $(VENV)/.installed
 
 migrate: $(VENV)/.installed instance/dev-secrets.json
 	$(FLASK) db upgrade
+	$(FLASK) seed-resources
 
 ## the model is retrained only when the bot's data or config changed
 train: $(MODEL)

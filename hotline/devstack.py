@@ -13,6 +13,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import requests
 
@@ -39,6 +40,7 @@ class Stack:
     log_dir: Path = REPO_ROOT / "instance" / "logs"
     app_server: str = "flask"  # or "gunicorn"
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    logs: dict[str, BinaryIO] = field(default_factory=dict)
 
     @property
     def app_url(self) -> str:
@@ -69,7 +71,7 @@ class Stack:
 
     def _spawn(self, name: str, args: list[str], cwd: Path = REPO_ROOT) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 (lives with the process)
+        log = self.logs[name] = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115
         self.processes[name] = subprocess.Popen(
             args,
             cwd=cwd,
@@ -163,6 +165,8 @@ class Stack:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+            finally:
+                self.logs.pop(key).close()
 
     def wait_healthy(self, timeout: float = 240) -> dict[str, object]:
         deadline = time.monotonic() + timeout
@@ -196,6 +200,8 @@ def main() -> None:
                 sys.exit(
                     f"port {port} is in use: is the hotline already running? (PORT=... to move)"
                 )
+    # A terminated supervisor must not leave three orphans behind.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     print("starting the app, the action server and the Rasa server (Rasa takes about a minute)...")
     print(f"logs: {stack.log_dir}/")
     stack.start()
