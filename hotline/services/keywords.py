@@ -11,7 +11,7 @@ import yaml
 
 from hotline.services.text import normalise
 
-KEYWORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "keywords.yml"
+LANGUAGES_DIR = Path(__file__).resolve().parent.parent / "data" / "languages"
 
 
 class Keyword(enum.StrEnum):
@@ -31,11 +31,12 @@ class KeywordMatch:
 
 @cache
 def _table() -> dict[str, KeywordMatch]:
-    raw = yaml.safe_load(KEYWORDS_FILE.read_text(encoding="utf-8"))
     found: dict[str, dict[Keyword, list[str]]] = {}
-    for name, by_language in raw.items():
-        keyword = Keyword(name)
-        for language, words in by_language.items():
+    for path in sorted(LANGUAGES_DIR.glob("*.yml")):
+        language = path.stem
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for name, words in (raw.get("keywords") or {}).items():
+            keyword = Keyword(name)
             for word in words:
                 found.setdefault(normalise(str(word)), {}).setdefault(keyword, []).append(language)
     table: dict[str, KeywordMatch] = {}

@@ -11,7 +11,7 @@ from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBui
 from hotline.i18n import supported_languages
 from hotline.services.text import normalise
 
-NAMES_FILE = Path(__file__).resolve().parent.parent / "data" / "language_names.yml"
+LANGUAGES_DIR = Path(__file__).resolve().parent.parent / "data" / "languages"
 
 # Below this many letters a text ("ok", "yes", "911", "si") says nothing reliable.
 MIN_LETTERS = 8
@@ -41,14 +41,16 @@ def detect_language(text: str) -> str | None:
 
 @cache
 def _names() -> tuple[dict[str, str], frozenset[str]]:
-    raw = yaml.safe_load(NAMES_FILE.read_text(encoding="utf-8"))
     names: dict[str, str] = {}
-    for code, words in raw["names"].items():
-        if code in supported_languages():
-            for word in words:
-                names[normalise(str(word))] = code
-    fillers = frozenset(normalise(str(f)) for f in raw.get("fillers", []))
-    return names, fillers
+    fillers: set[str] = set()
+    for path in sorted(LANGUAGES_DIR.glob("*.yml")):
+        if path.stem not in supported_languages():
+            continue
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for word in raw.get("names") or []:
+            names[normalise(str(word))] = path.stem
+        fillers.update(normalise(str(f)) for f in raw.get("fillers") or [])
+    return names, frozenset(fillers)
 
 
 def named_language(text: str) -> str | None:

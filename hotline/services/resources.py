@@ -12,7 +12,9 @@ from hotline.extensions import db
 from hotline.models import Resource, ResourceCategory, ResourceTranslation
 from hotline.services.segments import segments
 
-SEED_FILE = Path(__file__).resolve().parent.parent / "data" / "resources_seed.yml"
+DATA = Path(__file__).resolve().parent.parent / "data"
+SEED_FILE = DATA / "resources_seed.yml"
+DESCRIPTIONS_DIR = DATA / "resource_descriptions"
 MAX_SEGMENTS = 3
 
 INTENT_CATEGORIES = {
@@ -66,12 +68,17 @@ def seed_resources() -> int:
     if db.session.scalar(select(Resource.id).limit(1)) is not None:
         return 0
     entries: list[dict[str, Any]] = yaml.safe_load(SEED_FILE.read_text(encoding="utf-8"))
+    descriptions = {
+        path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))
+        for path in sorted(DESCRIPTIONS_DIR.glob("*.yml"))
+    }
     for entry in entries:
-        descriptions: dict[str, str] = entry.pop("description")
+        key = str(entry.pop("key"))
         resource = Resource(category=ResourceCategory(entry.pop("category")), **entry)
         resource.translations = [
-            ResourceTranslation(language=lang, description=text)
-            for lang, text in descriptions.items()
+            ResourceTranslation(language=language, description=by_key[key])
+            for language, by_key in descriptions.items()
+            if by_key.get(key)
         ]
         db.session.add(resource)
     return len(entries)
