@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlalchemy import LargeBinary, select, type_coerce
 
 from hotline.config import DEV_SECRETS_FILE
@@ -99,6 +100,7 @@ def seed_resources_command() -> None:
 )
 @click.option("--totp/--no-totp", default=None, help="Two-factor sign-in (always on for admins).")
 @click.password_option(help="Prompted for when not given (12 characters or more).")
+@with_appcontext
 def create_user_command(username: str, role: str, totp: bool | None, password: str) -> None:
     """Create a console user; prints the two-factor provisioning URI when 2FA is on."""
     from hotline.console import accounts
