@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ from hotline.services.segments import encoding, segments
 FIELDS = ("category", "name", "phone", "sms", "url", "region", "hours", "active", "priority")
 LIMITS = {"name": 120, "phone": 32, "sms": 64, "url": 200, "region": 64, "hours": 64}
 TRUE = {"1", "true", "yes", "on", "y"}
+SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 class ResourceError(ValueError):
@@ -42,8 +44,10 @@ def clean(data: dict[str, Any]) -> dict[str, Any]:
     if not values["name"]:
         errors.append("A name is required.")
     values["region"] = values["region"] or "national"
-    if values["url"] and not values["url"].startswith(("https://", "http://")):
-        errors.append("A web address starts with https://.")
+    url = values["url"]
+    # Short addresses without a scheme fit SMS better; any scheme given must be a web one.
+    if url and (SCHEME.match(url) and not url.startswith(("https://", "http://")) or " " in url):
+        errors.append("A web address is like example.org/help or https://example.org/help.")
     active = data.get("active")
     values["active"] = active if isinstance(active, bool) else str(active or "").lower() in TRUE
     try:
