@@ -6,9 +6,10 @@ PYTHON310 ?= $(shell scripts/find-python310)
 VENV := .venv
 RASA_VENV := .venv-rasa
 FLASK := $(VENV)/bin/flask --app hotline
-RASA := $(RASA_VENV)/bin/rasa
+# Custom NLU components (bot/components) are imported by the Rasa engine from bot/.
+RASA := PYTHONPATH=$(CURDIR)/bot $(RASA_VENV)/bin/rasa
 MODEL := models/hotline.tar.gz
-BOT_SOURCES := $(shell find bot/config.yml bot/domain.yml bot/data nlu_data -name '*.yml' 2>/dev/null)
+BOT_SOURCES := $(shell find bot/config.yml bot/domain.yml bot/data nlu_data -name '*.yml' 2>/dev/null) $(wildcard bot/components/*.py)
 PO_FILES := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 export RASA_TELEMETRY_ENABLED := false

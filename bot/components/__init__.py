@@ -1,0 +1,1 @@
+"""Custom NLU components loaded by the Rasa engine (bot/ is on its PYTHONPATH)."""

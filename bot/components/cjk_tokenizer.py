@@ -1,0 +1,72 @@
+"""Whitespace tokenizer that also splits Chinese and Japanese text into characters.
+
+Runs inside the Rasa engine (Python 3.10, rasa==3.6.21 and nothing else installed), so it
+needs no dictionary such as jieba's. Han characters become one token each; the character
+n-gram featurizer downstream then sees the words they form. Korean and Vietnamese separate
+words (or syllables) with spaces, so whitespace already splits them correctly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.tokenizers.tokenizer import Token
+from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+from rasa.shared.nlu.training_data.message import Message
+
+
+def is_cjk(char: str) -> bool:
+    code = ord(char)
+    return (
+        0x4E00 <= code <= 0x9FFF  # CJK unified ideographs
+        or 0x3400 <= code <= 0x4DBF  # extension A
+        or 0xF900 <= code <= 0xFAFF  # compatibility ideographs
+        or 0x3040 <= code <= 0x30FF  # hiragana, katakana
+        or 0x20000 <= code <= 0x2FA1F  # supplementary ideographs
+    )
+
+
+def split_cjk(token: Token) -> list[Token]:
+    """One token per CJK character; runs of anything else stay together."""
+    if not any(is_cjk(ch) for ch in token.text):
+        return [token]
+    pieces: list[Token] = []
+    run_start: int | None = None
+    for index, char in enumerate(token.text):
+        if is_cjk(char):
+            if run_start is not None:
+                pieces.append(Token(token.text[run_start:index], token.start + run_start))
+                run_start = None
+            pieces.append(Token(char, token.start + index))
+        elif run_start is None:
+            run_start = index
+    if run_start is not None:
+        pieces.append(Token(token.text[run_start:], token.start + run_start))
+    return pieces
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False
+)
+class CJKAwareTokenizer(WhitespaceTokenizer):
+    @staticmethod
+    def not_supported_languages() -> list[str] | None:
+        return ["th"]
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> CJKAwareTokenizer:
+        return cls(config)
+
+    def tokenize(self, message: Message, attribute: str) -> list[Token]:
+        tokens = super().tokenize(message, attribute)
+        return [piece for token in tokens for piece in split_cjk(token)]
