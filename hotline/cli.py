@@ -28,6 +28,7 @@ def register_commands(app: Flask) -> None:
 
 
 @click.command("dev-secrets")
+@with_appcontext
 def dev_secrets() -> None:
     """Generate development secrets once into instance/ (never used in production)."""
     path = Path(current_app.instance_path) / DEV_SECRETS_FILE
@@ -50,6 +51,7 @@ def dev_secrets() -> None:
 
 
 @click.command("rotate-keys")
+@with_appcontext
 def rotate_keys() -> None:
     """Re-encrypt every stored number and body with the first key of HOTLINE_ENCRYPTION_KEYS.
 
@@ -73,6 +75,7 @@ def rotate_keys() -> None:
 
 
 @click.command("purge")
+@with_appcontext
 @click.option("--days", type=int, default=None, help="Default: RETENTION_DAYS (90).")
 def purge(days: int | None) -> None:
     """Erase conversations closed more than N days ago (run it daily from cron or a timer)."""
@@ -83,6 +86,7 @@ def purge(days: int | None) -> None:
 
 
 @click.command("seed-resources")
+@with_appcontext
 def seed_resources_command() -> None:
     """Load the starting resources into an empty database (an edited one is left alone)."""
     count = seed_resources()
