@@ -65,6 +65,8 @@ class Stack:
                 "RASA_TELEMETRY_ENABLED": "false",
                 "TF_CPP_MIN_LOG_LEVEL": "2",
                 "PYTHONUNBUFFERED": "1",
+                # Custom NLU components (bot/components) for the engine.
+                "PYTHONPATH": str(REPO_ROOT / "bot"),
             }
         )
         return env

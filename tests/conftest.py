@@ -119,7 +119,9 @@ class Phone:
         }
         if body is not None:
             form["Body"] = body
-        return signed_post(self.client, "/webhooks/twilio/sms", form)
+        public = self.client.application.config["HOTLINE_PUBLIC_URL"]
+        url = f"{public}/webhooks/twilio/sms" if public else None
+        return signed_post(self.client, "/webhooks/twilio/sms", form, url=url)
 
     def replies(self, response: Any) -> list[str]:
         import xml.etree.ElementTree as ET

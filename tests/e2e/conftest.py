@@ -19,11 +19,11 @@ from twilio.request_validator import RequestValidator
 
 from hotline import create_app
 from hotline.config import REPO_ROOT
+from hotline.crypto import generate_key, generate_secret
+from hotline.devstack import MODEL, Stack, free_port
 from hotline.extensions import db
 from hotline.services.screening import screening_summary
 from hotline.services.texters import find_texter
-from hotline.crypto import generate_key, generate_secret
-from hotline.devstack import MODEL, Stack, free_port
 
 AUTH_TOKEN = "e2e-auth-token"
 _numbers = itertools.count(1)
@@ -53,13 +53,17 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "RASA_TIMEOUT_SECONDS": "20",
     }
     stack = Stack(
-        app_port=free_port(), rasa_port=free_port(), actions_port=free_port(), env=env,
+        app_port=free_port(),
+        rasa_port=free_port(),
+        actions_port=free_port(),
+        env=env,
         log_dir=work / "logs",
     )
     flask = [str(Path(sys.executable).parent / "flask"), "--app", "hotline"]
     for command in (["db", "upgrade"], ["seed-resources"]):
-        subprocess.run(flask + command, env=stack.environment(), cwd=REPO_ROOT, check=True,
-                       capture_output=True)
+        subprocess.run(
+            flask + command, env=stack.environment(), cwd=REPO_ROOT, check=True, capture_output=True
+        )
     stack.inspector = create_app(  # type: ignore[attr-defined]
         {
             "SQLALCHEMY_DATABASE_URI": env["DATABASE_URL"],
@@ -93,7 +97,10 @@ class Texter:
     def post(self, body: str, sid: str | None = None, **extra: str) -> requests.Response:
         form = {
             "MessageSid": sid or f"SM{self.number[-6:]}{next(self.sids):026d}",
-            "From": self.number, "To": "+15550100000", "Body": body, **extra,
+            "From": self.number,
+            "To": "+15550100000",
+            "Body": body,
+            **extra,
         }
         url = f"{self.stack.app_url}/webhooks/twilio/sms"
         signature = RequestValidator(AUTH_TOKEN).compute_signature(url, form)
@@ -109,11 +116,17 @@ class Texter:
                     return {}
                 c = max(texter.conversations, key=lambda c: c.id)
                 return {
-                    "state": c.state.value, "risk": c.risk.value, "minor": c.minor,
-                    "consent_given": c.consent_given, "consent_at": c.consent_at,
-                    "engine_id": c.engine_id, "language": c.language,
-                    "opted_out": texter.opted_out, "conversations": len(texter.conversations),
-                    "screening": screening_summary(c), "conversation": c,
+                    "state": c.state.value,
+                    "risk": c.risk.value,
+                    "minor": c.minor,
+                    "consent_given": c.consent_given,
+                    "consent_at": c.consent_at,
+                    "engine_id": c.engine_id,
+                    "language": c.language,
+                    "opted_out": texter.opted_out,
+                    "conversations": len(texter.conversations),
+                    "screening": screening_summary(c),
+                    "conversation": c,
                 }
             finally:
                 db.session.remove()

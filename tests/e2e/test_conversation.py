@@ -41,8 +41,13 @@ def test_screening_ends_in_a_risk_level_with_skips(texter) -> None:
     assert "Thank you for answering" in replies[0] and "person" in replies[-1]
     state = texter.conversation()
     assert state["screening"] == {
-        "can_leave": "no", "id_taken": "skipped", "owes_debt": "yes", "threatened": "skipped",
-        "forced_work": "no", "pay_withheld": "yes", "under_18": "no",
+        "can_leave": "no",
+        "id_taken": "skipped",
+        "owes_debt": "yes",
+        "threatened": "skipped",
+        "forced_work": "no",
+        "pay_withheld": "yes",
+        "under_18": "no",
     }
     assert state["risk"] == "high"
 

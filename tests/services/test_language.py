@@ -1,0 +1,59 @@
+"""Language: detected from clear text, sticky, switched only by naming a language."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from hotline.extensions import db
+from hotline.models import Conversation
+from hotline.services.language import detect_language, named_language
+
+
+@pytest.mark.parametrize("text", ["ok", "yes", "911", "si", "no", "👍", "hi"])
+def test_short_ambiguous_texts_say_nothing(text):
+    assert detect_language(text) is None
+
+
+def test_clear_texts_are_detected():
+    assert detect_language("necesito ayuda por favor, no puedo salir") == "es"
+    assert detect_language("i need help please, i cannot leave") == "en"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("español", "es"),
+        ("Espanol", "es"),
+        ("en español por favor", "es"),
+        ("spanish", "es"),
+        ("English", "en"),
+        ("in english please", "en"),
+        ("inglés", "en"),
+    ],
+)
+def test_naming_a_language(text, language):
+    assert named_language(text) == language
+
+
+@pytest.mark.parametrize(
+    "text", ["i speak a bit of everything", "hello", "english teacher took my id"]
+)
+def test_sentences_are_not_language_names(text):
+    assert named_language(text) is None
+
+
+def _language(app):
+    with app.app_context():
+        return db.session.scalars(select(Conversation)).one().language
+
+
+def test_language_is_sticky_and_switches_only_when_named(app, phone):
+    phone.send("hola, necesito ayuda con mi trabajo por favor")
+    assert _language(app) == "es"
+    phone.send("ok")
+    phone.send("i need help with my job please")  # code-switching does not flip it
+    assert _language(app) == "es"
+    assert phone.replies(phone.send("english"))[0] == "OK, I will write in English from now on."
+    assert _language(app) == "en"
+    assert "español" in phone.replies(phone.send("español"))[0]

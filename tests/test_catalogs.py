@@ -1,0 +1,74 @@
+"""Every reply exists in every supported language, complete, with the right placeholders,
+and within what an SMS costs (at most 3 segments)."""
+
+from __future__ import annotations
+
+import pytest
+from babel.messages.pofile import read_po
+
+from hotline.i18n import (
+    LOCALES_DIR,
+    SOURCE_LANGUAGE,
+    domain_responses,
+    placeholders,
+    render,
+    supported_languages,
+)
+from hotline.services.segments import segments
+
+TRANSLATED = [lang for lang in supported_languages() if lang != SOURCE_LANGUAGE]
+MAX_SEGMENTS = 3
+SAMPLE = {"emergency_number": "911"}
+
+
+def _template():
+    with open(LOCALES_DIR / "messages.pot", "rb") as fp:
+        return read_po(fp)
+
+
+def _catalog(language):
+    with open(LOCALES_DIR / language / "LC_MESSAGES" / "messages.po", "rb") as fp:
+        return read_po(fp, locale=language)
+
+
+def test_the_template_holds_every_bot_response():
+    ids = {m.id for m in _template() if m.id}
+    for name, texts in domain_responses().items():
+        for text in texts:
+            assert text in ids, f"{name} is not extracted: run `make update-catalogs`"
+
+
+def test_there_are_translated_languages():
+    assert "es" in TRANSLATED
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_catalog_is_complete_not_fuzzy_and_keeps_placeholders(language):
+    catalog = _catalog(language)
+    problems = []
+    for message in _template():
+        if not message.id:
+            continue
+        translated = catalog.get(message.id)
+        if translated is None or not translated.string:
+            problems.append(f"missing: {message.id!r}")
+        elif translated.fuzzy:
+            problems.append(f"fuzzy: {message.id!r}")
+        elif placeholders(translated.string) != placeholders(message.id):
+            problems.append(f"placeholders differ: {message.id!r} -> {translated.string!r}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("language", supported_languages())
+def test_every_reply_fits_in_three_segments(language):
+    too_long = []
+    for message in _template():
+        if message.id:
+            text = render(message.id, language, SAMPLE)
+            if segments(text) > MAX_SEGMENTS:
+                too_long.append((segments(text), text))
+    assert not too_long, too_long
+
+
+def test_render_keeps_unknown_placeholders_visible_instead_of_crashing():
+    assert render("call {nobody}", "en", {}) == "call {nobody}"
