@@ -94,6 +94,9 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
         "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_MAX_FAILURES_PER_IP": int(env.get("LOGIN_MAX_FAILURES_PER_IP", "20")),
         "LOGIN_LOCKOUT_MINUTES": float(env.get("LOGIN_LOCKOUT_MINUTES", "15")),
+        # Reverse proxies in front of the app that append to X-Forwarded-For: the rate limit
+        # counts per client address, not per proxy. 0 trusts no header.
+        "CONSOLE_TRUSTED_PROXIES": int(env.get("CONSOLE_TRUSTED_PROXIES", "0")),
         # Two-factor sign-in is always required for admins; this requires it for everyone.
         "STAFF_2FA_REQUIRED": _bool(env.get("STAFF_2FA_REQUIRED")),
         # How often the open queue and conversation pages ask for news.

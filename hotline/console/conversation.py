@@ -12,7 +12,7 @@ from hotline.console.auth import current_staff, role_required, staff_required, s
 from hotline.console.canned import canned_replies
 from hotline.console.dispositions import DISPOSITIONS
 from hotline.extensions import db
-from hotline.models import Conversation, StaffRole, StaffUser
+from hotline.models import Conversation, RiskLevel, StaffRole, StaffUser
 from hotline.services.outbound import silent_too_long
 from hotline.services.screening import QUESTIONS, screening_summary
 
@@ -69,6 +69,7 @@ def _page(conversation: Conversation, draft: str = "", status: int = 200) -> Res
         notes=conversation.notes,
         canned=canned_replies(conversation.language),
         dispositions=DISPOSITIONS,
+        risk_levels=[level.value for level in RiskLevel],
         candidates=handling.transfer_candidates(user),
         silent=silent_too_long(conversation),
         mine=conversation.assigned_staff_id == user.id,
@@ -173,6 +174,15 @@ def close(conversation_id: int) -> ResponseReturnValue:
     db.session.commit()
     flash("Conversation closed; the assistant answers this texter again.", "info")
     return redirect(url_for("console.queue"))
+
+
+@bp.post("/conversations/<int:conversation_id>/risk")
+@staff_required
+def set_risk(conversation_id: int) -> ResponseReturnValue:
+    level = request.form.get("risk", "")
+    return _act(
+        conversation_id, lambda c: handling.set_risk(current_staff(), c, level), "Risk updated."
+    )
 
 
 @bp.post("/conversations/<int:conversation_id>/block")

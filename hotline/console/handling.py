@@ -19,6 +19,7 @@ from hotline.models import (
     ConversationState,
     Message,
     Note,
+    RiskLevel,
     StaffRole,
     StaffUser,
 )
@@ -154,6 +155,19 @@ def close(user: StaffUser, conversation: Conversation, disposition: str) -> None
     if not can_act(user, conversation):
         raise HandlingError("Claim the conversation before closing it.")
     escalation.close_conversation(conversation, user.actor, disposition)
+
+
+def set_risk(user: StaffUser, conversation: Conversation, level: str) -> None:
+    """Staff judge the risk themselves: the only way it goes down (the bot only raises it)."""
+    if level not in {r.value for r in RiskLevel}:
+        raise HandlingError("Choose a risk level.")
+    if not can_act(user, conversation):
+        raise HandlingError("Claim the conversation before changing its risk.")
+    previous = RiskLevel(conversation.risk)
+    if previous == level:
+        return
+    conversation.risk = RiskLevel(level)
+    audit.record(user.actor, "risk_changed", conversation.id, old=previous.value, new=level)
 
 
 def block(user: StaffUser, conversation: Conversation) -> None:

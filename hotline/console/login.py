@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 
 from hotline.console import accounts, bp, throttle
@@ -20,6 +20,16 @@ LOCKED = "Too many failed attempts. Try again later."
 
 
 def _remote_addr() -> str:
+    """The client's address; behind N trusted proxies, the Nth from the right they appended."""
+    hops = current_app.config["CONSOLE_TRUSTED_PROXIES"]
+    forwarded = [
+        part.strip()
+        for header in request.headers.getlist("X-Forwarded-For")
+        for part in header.split(",")
+        if part.strip()
+    ]
+    if hops > 0 and len(forwarded) >= hops:
+        return forwarded[-hops]
     return request.remote_addr or "unknown"
 
 

@@ -31,6 +31,7 @@ REQUIRED = {
     "console.transfer": "staff",
     "console.release": "staff",
     "console.close": "staff",
+    "console.set_risk": "staff",
     "console.block": "supervisor",
     "console.unblock": "supervisor",
     "console.audit_log": "supervisor",

@@ -15,6 +15,7 @@ from hotline.models import (
     Conversation,
     ConversationState,
     Message,
+    RiskLevel,
     Texter,
 )
 from hotline.models.base import utcnow
@@ -284,3 +285,17 @@ def test_the_page_polls_its_transcript(app, signed_in):
         signed_in("staff").get(f"/console/conversations/{conversation_id}").get_data(as_text=True)
     )
     assert re.search(rf'hx-get="/console/conversations/{conversation_id}/transcript"', html)
+
+
+def test_staff_set_the_risk_they_judge_even_lower(app, signed_in):
+    browser = signed_in("staff")
+    conversation_id = claimed(app, browser, risk=RiskLevel.URGENT)
+    browser.post(f"/console/conversations/{conversation_id}/risk", {"risk": "low"})
+    assert get(app, Conversation, conversation_id).risk == RiskLevel.LOW
+    with app.app_context():
+        event = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "risk_changed")
+        ).one()
+        assert event.detail == {"old": "urgent", "new": "low"}
+    browser.post(f"/console/conversations/{conversation_id}/risk", {"risk": "extreme"})
+    assert get(app, Conversation, conversation_id).risk == RiskLevel.LOW

@@ -238,3 +238,27 @@ def test_staff_can_turn_two_factor_on(app, signed_in, staff_ids):
 
 def test_the_console_helper_signs_in(app, staff_ids):
     assert Console(app, app.test_client(), staff_ids["staff"]).get("/console/").status_code == 200
+
+
+def test_behind_a_trusted_proxy_the_limit_counts_the_client_address(make_app):
+    app = make_app(LOGIN_MAX_FAILURES_PER_IP=2, CONSOLE_TRUSTED_PROXIES=1)
+    make_staff(app, "sam")
+    client = app.test_client()
+
+    def attempt(address, password="guess"):
+        token = csrf_token(client)
+        return client.post(
+            "/console/login",
+            data={
+                "csrf_token": token,
+                "username": "sam" if password == PASSWORD else "x",
+                "password": password,
+            },
+            headers={"X-Forwarded-For": f"203.0.113.9, {address}"},
+        )
+
+    attempt("198.51.100.1")
+    attempt("198.51.100.1")
+    assert attempt("198.51.100.1", PASSWORD).status_code == 429
+    # Another client behind the same proxy is not locked out.
+    assert attempt("198.51.100.2", PASSWORD).status_code == 302
