@@ -70,14 +70,11 @@ class LiveServer:
 
 
 @pytest.fixture
-def live(tmp_path: Path) -> Iterator[LiveServer]:
+def live(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[LiveServer]:
     unreachable_engine = f"http://127.0.0.1:{free_port()}"
+    overrides = {"CONSOLE_POLL_SECONDS": 1, **getattr(request, "param", {})}
     app = create_app(
-        settings_for_tests(
-            f"sqlite:///{tmp_path / 'console.db'}",
-            unreachable_engine,
-            CONSOLE_POLL_SECONDS=1,
-        )
+        settings_for_tests(f"sqlite:///{tmp_path / 'console.db'}", unreachable_engine, **overrides)
     )
     with app.app_context():
         db.create_all()
@@ -202,3 +199,12 @@ def test_admin_previews_a_resource_as_an_sms(page: Any, live: LiveServer) -> Non
     page.wait_for_url("**/admin/resources/*")
     assert "Added Legal Aid Line" in page.inner_text("main")
     assert page.csp_errors == []
+
+
+@pytest.mark.parametrize("live", [{"CONSOLE_IDLE_TIMEOUT_MINUTES": 0.1}], indirect=True)
+def test_an_idle_console_signs_itself_out(page: Any, live: LiveServer) -> None:
+    sign_in(page, live)
+    # Nobody clicks: the queue keeps polling, but polling is not activity.
+    page.wait_for_url("**/console/login", timeout=20_000)
+    assert "signed out after a period without activity" in page.inner_text("main")
+    page.screenshot(path=str(ARTIFACTS / "07-signed-out-when-idle.png"), full_page=True)
