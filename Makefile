@@ -8,6 +8,7 @@ RASA_VENV := .venv-rasa
 FLASK := $(VENV)/bin/flask --app hotline
 # Custom NLU components (bot/components) are imported by the Rasa engine from bot/.
 RASA := PYTHONPATH=$(CURDIR)/bot $(RASA_VENV)/bin/rasa
+RASA_PYTHON := PYTHONPATH=$(CURDIR)/bot $(RASA_VENV)/bin/python
 MODEL := models/hotline.tar.gz
 BOT_SOURCES := $(shell find bot/config.yml bot/domain.yml bot/data nlu_data -name '*.yml' 2>/dev/null) $(wildcard bot/components/*.py)
 PO_FILES := $(wildcard locales/*/LC_MESSAGES/messages.po)
@@ -87,6 +88,11 @@ e2e: $(VENV)/.installed $(MODEL) translations
 
 bench: install $(MODEL) translations instance/dev-secrets.json migrate
 	$(VENV)/bin/python -m scripts.bench $(BENCH_ARGS)
+
+## make eval: NLU cross-validation per intent and language, danger recall on held-out texts
+eval: install $(MODEL) translations
+	$(RASA_PYTHON) eval/nlu_predict.py $(or $(FOLDS),5)
+	$(VENV)/bin/python eval/report.py
 
 clean:
 	rm -rf models results .rasa .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,132 @@
+"""Runs in the Rasa engine's environment: NLU predictions for `make eval`.
+
+1. Stratified k-fold cross-validation of the NLU pipeline over all languages' examples
+   (each example remembers its language, so the report can be split per language).
+2. The trained model's predictions on the held-out sets in eval/heldout/ (never trained on).
+
+Writes results/eval/predictions.json; eval/report.py turns it into figures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+from sklearn.model_selection import StratifiedKFold
+
+os.environ.setdefault("LOG_LEVEL", "WARNING")  # rasa logs every parse at debug otherwise
+logging.basicConfig(level=logging.WARNING)
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "results" / "eval"
+
+
+def load_examples() -> list[dict]:
+    examples = []
+    for path in sorted((ROOT / "nlu_data").glob("*/*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for block in data.get("nlu", []):
+            for line in block["examples"].splitlines():
+                text = line.strip()[2:].strip() if line.strip().startswith("- ") else ""
+                if text:
+                    examples.append(
+                        {"language": path.parent.name, "intent": block["intent"], "text": text}
+                    )
+    return examples
+
+
+def write_nlu(examples: list[dict], path: Path) -> None:
+    by_intent: dict[str, list[str]] = {}
+    for example in examples:
+        by_intent.setdefault(example["intent"], []).append(example["text"])
+    nlu = [
+        {
+            "intent": intent,
+            "examples": "".join(f"- {json.dumps(t, ensure_ascii=False)}\n" for t in texts),
+        }
+        for intent, texts in by_intent.items()
+    ]
+    path.write_text(
+        yaml.safe_dump({"version": "3.1", "nlu": nlu}, allow_unicode=True), encoding="utf-8"
+    )
+
+
+async def parse_all(model: str, texts: list[str]) -> list[tuple[str, float]]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(model)
+    results = []
+    for text in texts:
+        parsed = await agent.parse_message(text)
+        results.append((parsed["intent"]["name"], float(parsed["intent"]["confidence"])))
+    return results
+
+
+def train_nlu(nlu_file: Path, out: Path) -> str:
+    from rasa.model_training import train_nlu as rasa_train_nlu
+
+    return rasa_train_nlu(
+        config=str(ROOT / "bot" / "config.yml"),
+        nlu_data=str(nlu_file),
+        output=str(out),
+        fixed_model_name="fold",
+        domain=str(ROOT / "bot" / "domain.yml"),
+    )
+
+
+def main() -> None:
+    folds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    OUT.mkdir(parents=True, exist_ok=True)
+    examples = load_examples()
+    labels = [f"{e['language']}:{e['intent']}" for e in examples]
+    cv_predictions: list[dict] = []
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=42)
+        for fold, (train_idx, test_idx) in enumerate(splitter.split(examples, labels)):
+            nlu_file = Path(tmp) / f"fold{fold}.yml"
+            write_nlu([examples[i] for i in train_idx], nlu_file)
+            model = train_nlu(nlu_file, Path(tmp) / f"model{fold}")
+            tests = [examples[i] for i in test_idx]
+            predicted = asyncio.run(parse_all(model, [t["text"] for t in tests]))
+            for example, (intent, confidence) in zip(tests, predicted):
+                cv_predictions.append({**example, "predicted": intent, "confidence": confidence})
+            print(f"fold {fold + 1}/{folds} done", file=sys.stderr)
+    cv_seconds = time.perf_counter() - started
+
+    heldout: list[dict] = []
+    for path in sorted((ROOT / "eval" / "heldout").glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for label in ("danger", "not_danger"):
+            for text in data.get(label) or []:
+                heldout.append({"language": path.stem, "label": label, "text": str(text)})
+    model = str(ROOT / "models" / "hotline.tar.gz")
+    started = time.perf_counter()
+    predicted = asyncio.run(parse_all(model, [h["text"] for h in heldout]))
+    parse_seconds = time.perf_counter() - started
+    for item, (intent, confidence) in zip(heldout, predicted):
+        item.update(predicted=intent, confidence=confidence)
+    (OUT / "predictions.json").write_text(
+        json.dumps(
+            {
+                "folds": folds,
+                "cv_seconds": cv_seconds,
+                "heldout_parse_ms": 1000 * parse_seconds / max(1, len(heldout)),
+                "cross_validation": cv_predictions,
+                "heldout": heldout,
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+
+
+if __name__ == "__main__":
+    main()

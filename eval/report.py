@@ -1,0 +1,108 @@
+"""Prints `make eval`'s figures from results/eval/predictions.json (eval/nlu_predict.py).
+
+- NLU cross-validation: precision/recall/F1 per intent (all languages), and per language.
+- Danger recall on the held-out sets, per language: the lexicon alone, the NLU alone, and
+  both together (what the app does), with false-positive rates on the not-danger texts.
+- Mean SMS segments of the reply catalog per language.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+from hotline.i18n import LOCALES_DIR, render, supported_languages
+from hotline.services.safety import scan_for_danger
+from hotline.services.segments import segments
+
+ROOT = Path(__file__).resolve().parent.parent
+DANGER_INTENT = "report_danger"
+
+
+def prf(rows: list[dict], intent: str) -> tuple[float, float, float, int]:
+    tp = sum(1 for r in rows if r["intent"] == intent and r["predicted"] == intent)
+    fp = sum(1 for r in rows if r["intent"] != intent and r["predicted"] == intent)
+    fn = sum(1 for r in rows if r["intent"] == intent and r["predicted"] != intent)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1, tp + fn
+
+
+def main() -> None:
+    data = json.loads((ROOT / "results" / "eval" / "predictions.json").read_text())
+    cv = data["cross_validation"]
+    intents = sorted({r["intent"] for r in cv})
+    print(
+        f"== NLU cross-validation ({data['folds']} folds, {len(cv)} examples, "
+        f"{data['cv_seconds']:.0f} s) =="
+    )
+    print(f"{'intent':<20} {'prec':>6} {'recall':>6} {'f1':>6} {'n':>5}")
+    for intent in intents:
+        p, r, f, n = prf(cv, intent)
+        print(f"{intent:<20} {p:6.3f} {r:6.3f} {f:6.3f} {n:5d}")
+    accuracy = sum(r["intent"] == r["predicted"] for r in cv) / len(cv)
+    print(f"{'accuracy':<20} {accuracy:6.3f}")
+
+    print("\n== NLU cross-validation per language ==")
+    print(f"{'lang':<6} {'accuracy':>8} {'macro-f1':>8} {'danger-recall':>13} {'n':>5}")
+    by_language: dict[str, list[dict]] = defaultdict(list)
+    for row in cv:
+        by_language[row["language"]].append(row)
+    for language, rows in sorted(by_language.items()):
+        acc = sum(r["intent"] == r["predicted"] for r in rows) / len(rows)
+        macro = sum(prf(rows, i)[2] for i in intents) / len(intents)
+        danger = prf(rows, DANGER_INTENT)[1]
+        print(f"{language:<6} {acc:8.3f} {macro:8.3f} {danger:13.3f} {len(rows):5d}")
+
+    print("\n== Danger on held-out texts (never trained on) ==")
+    print(
+        f"{'lang':<6} {'lexicon':>8} {'nlu':>8} {'both':>8} {'lex-fp':>7} {'nlu-fp':>7} "
+        f"{'both-fp':>8} {'n':>7}"
+    )
+    heldout: dict[str, list[dict]] = defaultdict(list)
+    for item in data["heldout"]:
+        heldout[item["language"]].append(item)
+    totals = defaultdict(int)
+    for language, items in sorted(heldout.items()):
+        danger = [i for i in items if i["label"] == "danger"]
+        safe = [i for i in items if i["label"] == "not_danger"]
+
+        def rate(rows: list[dict], by: str) -> float:
+            hits = 0
+            for row in rows:
+                lexicon = scan_for_danger(row["text"]) is not None
+                nlu = row["predicted"] == DANGER_INTENT
+                hits += {"lexicon": lexicon, "nlu": nlu, "both": lexicon or nlu}[by]
+            return hits / len(rows) if rows else 0.0
+
+        figures = [rate(danger, k) for k in ("lexicon", "nlu", "both")]
+        fps = [rate(safe, k) for k in ("lexicon", "nlu", "both")]
+        for key, rows in (("danger", danger), ("safe", safe)):
+            totals[key] += len(rows)
+        print(
+            f"{language:<6} "
+            + " ".join(f"{x:8.3f}" for x in figures)
+            + " "
+            + " ".join(f"{x:7.3f}" for x in fps[:2])
+            + f" {fps[2]:8.3f} "
+            + f"{len(danger):3d}/{len(safe):3d}"
+        )
+    print(f"NLU parse time on held-out texts: {data['heldout_parse_ms']:.1f} ms per message")
+
+    print("\n== Reply catalog: SMS segments per reply ==")
+    with open(LOCALES_DIR / "messages.pot", "rb") as fp:
+        ids = [m.id for m in read_po(fp) if m.id]
+    for language in supported_languages():
+        counts = [segments(render(i, language, {"emergency_number": "911"})) for i in ids]
+        print(
+            f"{language:<6} mean {sum(counts) / len(counts):.2f}  max {max(counts)}  "
+            f"(n={len(counts)})"
+        )
+
+
+if __name__ == "__main__":
+    main()
