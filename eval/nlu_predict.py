@@ -96,7 +96,7 @@ def main() -> None:
             model = train_nlu(nlu_file, Path(tmp) / f"model{fold}")
             tests = [examples[i] for i in test_idx]
             predicted = asyncio.run(parse_all(model, [t["text"] for t in tests]))
-            for example, (intent, confidence) in zip(tests, predicted):
+            for example, (intent, confidence) in zip(tests, predicted, strict=True):
                 cv_predictions.append({**example, "predicted": intent, "confidence": confidence})
             print(f"fold {fold + 1}/{folds} done", file=sys.stderr)
     cv_seconds = time.perf_counter() - started
@@ -111,7 +111,7 @@ def main() -> None:
     started = time.perf_counter()
     predicted = asyncio.run(parse_all(model, [h["text"] for h in heldout]))
     parse_seconds = time.perf_counter() - started
-    for item, (intent, confidence) in zip(heldout, predicted):
+    for item, (intent, confidence) in zip(heldout, predicted, strict=True):
         item.update(predicted=intent, confidence=confidence)
     (OUT / "predictions.json").write_text(
         json.dumps(
