@@ -49,9 +49,7 @@ def split_cjk(token: Token) -> list[Token]:
     return pieces
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
 class CJKAwareTokenizer(WhitespaceTokenizer):
     @staticmethod
     def not_supported_languages() -> list[str] | None:
