@@ -23,9 +23,18 @@ from hotline.config import REPO_ROOT, load_config
 from hotline.devstack import Stack
 
 TEXTS = [
-    "hi", "i need a safe place to sleep", "my boss took my passport", "hola necesito ayuda",
-    "necesito un abogado", "can i talk to a person", "what is this", "thanks", "bye",
-    "i need a doctor", "no me pagan", "where can i get legal help",
+    "hi",
+    "i need a safe place to sleep",
+    "my boss took my passport",
+    "hola necesito ayuda",
+    "necesito un abogado",
+    "can i talk to a person",
+    "what is this",
+    "thanks",
+    "bye",
+    "i need a doctor",
+    "no me pagan",
+    "where can i get legal help",
 ]
 
 
