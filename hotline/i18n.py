@@ -46,6 +46,30 @@ def translations(language: str) -> Translations:
         return Translations(fp, domain=CATALOG_DOMAIN)
 
 
+def language_name(language: str) -> str:
+    """A language's name in itself ("español", "中文"), for texters choosing one.
+
+    ``self_name`` in hotline/data/languages/<code>.yml overrides Babel's name.
+    """
+    from babel import Locale, UnknownLocaleError
+
+    data = REPO_ROOT / "hotline" / "data" / "languages" / f"{language}.yml"
+    if data.exists():
+        own = (yaml.safe_load(data.read_text(encoding="utf-8")) or {}).get("self_name")
+        if own:
+            return str(own)
+    try:
+        return str(Locale.parse(language).language_name or language)
+    except (ValueError, UnknownLocaleError):
+        return language
+
+
+@cache
+def language_menu() -> str:
+    """Every supported language, each in its own name: "English · español · 中文 …"."""
+    return " · ".join(language_name(code) for code in supported_languages())
+
+
 class _Variables(dict[str, Any]):
     """Unknown placeholders stay visible rather than crash a reply to someone in danger."""
 

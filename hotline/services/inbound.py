@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from hotline import replies
 from hotline.extensions import db
-from hotline.i18n import render
+from hotline.i18n import language_menu, render
 from hotline.models import (
     Author,
     Conversation,
@@ -194,7 +194,13 @@ def _keyword(
     if match.keyword is Keyword.HELP:
         if texter.opted_out:
             return Outcome()
-        return Outcome([_reply(conversation, inbound, Author.SYSTEM, replies.HELP_TEXT)])
+        # The second message names every language in itself: a texter can answer with one.
+        return Outcome(
+            [
+                _reply(conversation, inbound, Author.SYSTEM, replies.HELP_TEXT),
+                _store_reply(conversation, inbound, Author.SYSTEM, language_menu()),
+            ]
+        )
     text = _render(replies.DELETE_CONFIRMED, language)
     erase_texter(texter)
     return Outcome(unstored_replies=[text])

@@ -60,8 +60,9 @@ def test_start_opts_back_in(app, phone, fake_engine):
 
 
 def test_help_explains_the_service_and_keywords(phone, fake_engine):
-    reply = phone.replies(phone.send("HELP"))[0]
+    reply, languages = phone.replies(phone.send("HELP"))
     assert "STOP" in reply and "DELETE" in reply and "911" in reply
+    assert "English" in languages and "español" in languages
     spanish = phone.replies(phone.send("AYUDA"))[0]
     assert "PARAR" in spanish and "BORRAR" in spanish
     assert not fake_engine.messages
