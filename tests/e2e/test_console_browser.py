@@ -183,6 +183,17 @@ def test_escalation_claim_reply_close(page: Any, live: LiveServer) -> None:
         conversation = db.session.scalars(db.select(Conversation)).one()
         assert conversation.state == ConversationState.CLOSED
         assert conversation.disposition == "information_given"
+
+    # What supervisors see of it: counts and charts, and the trail of who did what.
+    page.goto(f"{live.url}/console/dashboard")
+    assert page.locator("svg.chart").count() == 4
+    assert page.inner_text("#escalated") == "1"
+    page.screenshot(path=str(ARTIFACTS / "08-dashboard.png"), full_page=True)
+    page.goto(f"{live.url}/console/audit")
+    for action in ("conversation_viewed", "conversation_claimed", "staff_replied"):
+        assert action in page.inner_text("table.audit")
+    assert "pwned" not in page.content()
+    page.screenshot(path=str(ARTIFACTS / "09-audit.png"), full_page=True)
     assert page.csp_errors == []
 
 
