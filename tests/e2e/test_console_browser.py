@@ -41,10 +41,13 @@ PASSWORD = "browser test passphrase"
 TEXTER = "+15557770001"
 
 
-def free_port() -> int:
+@pytest.fixture
+def unreachable_engine() -> Iterator[str]:
+    """A port bound but never listening: connections are refused, and no other process
+    (another test's Rasa server, say) can take it while the test runs."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
 
 
 class LiveServer:
@@ -70,8 +73,9 @@ class LiveServer:
 
 
 @pytest.fixture
-def live(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[LiveServer]:
-    unreachable_engine = f"http://127.0.0.1:{free_port()}"
+def live(
+    tmp_path: Path, request: pytest.FixtureRequest, unreachable_engine: str
+) -> Iterator[LiveServer]:
     overrides = {"CONSOLE_POLL_SECONDS": 1, **getattr(request, "param", {})}
     app = create_app(
         settings_for_tests(f"sqlite:///{tmp_path / 'console.db'}", unreachable_engine, **overrides)
@@ -200,10 +204,12 @@ def test_escalation_claim_reply_close(page: Any, live: LiveServer) -> None:
 def test_admin_previews_a_resource_as_an_sms(page: Any, live: LiveServer) -> None:
     sign_in(page, live)
     page.goto(f"{live.url}/admin/resources/new")
+    page.wait_for_function("() => window.htmx !== undefined && document.readyState === 'complete'")
     page.fill("input[name=name]", "Legal Aid Line")
     page.fill("textarea[name=description_en]", "Free legal advice ✓")
     preview = page.locator('.preview[data-language="en"]')
-    preview.locator(".encoding", has_text="UCS-2").wait_for()  # live, as the admin types
+    # Live, as the admin types (a busy CI machine may take a while).
+    preview.locator(".encoding", has_text="UCS-2").wait_for(timeout=30_000)
     assert "Free legal advice ✓" in preview.inner_text()
     page.screenshot(path=str(ARTIFACTS / "06-resource-preview.png"), full_page=True)
     page.click("button[type=submit] >> text=Save")
