@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from hotline.extensions import db
@@ -48,13 +47,9 @@ def test_purge_removes_old_closed_conversations_and_keeps_recent_ones(app):
     assert count(app, Note) == 1
 
 
-def test_purge_erases_the_old_conversations_messages(app, database_uri, request):
-    if database_uri.startswith("sqlite"):
-        # Conversation.messages uses passive_deletes: the ORM leaves the rows to the database's
-        # ON DELETE CASCADE, which SQLite does not enforce unless PRAGMA foreign_keys is on.
-        request.applymarker(
-            pytest.mark.xfail(reason="SQLite does not cascade deletes to messages", strict=False)
-        )
+def test_purge_erases_the_old_conversations_messages(app):
+    # Conversation.messages leaves the rows to ON DELETE CASCADE, which SQLite enforces only
+    # with PRAGMA foreign_keys (turned on for every SQLite connection in extensions.py).
     closed(app, "+15550000001", days_ago=120)
     recent = closed(app, "+15550000002", days_ago=10)
     purge(app)
