@@ -69,7 +69,7 @@ extract-messages: $(VENV)/.installed
 
 update-catalogs: extract-messages
 	$(VENV)/bin/pybabel update -i locales/messages.pot -d locales -D messages --ignore-obsolete \
-	  --no-fuzzy-matching --omit-header
+	  --no-fuzzy-matching
 
 lint: $(VENV)/.installed $(RASA_VENV)/.installed
 	$(VENV)/bin/ruff check .
