@@ -81,6 +81,7 @@ unit: $(VENV)/.installed translations
 	$(VENV)/bin/pytest -m "not e2e" -q
 
 bot-test: $(MODEL)
+	$(RASA_PYTHON) tests/bot/check_tokenizer.py
 	$(RASA) test core --model $(MODEL) --stories tests/bot --fail-on-prediction-errors --out results/core
 
 e2e: $(VENV)/.installed $(MODEL) translations

@@ -1,5 +1,9 @@
 """Whitespace tokenizer that also splits Chinese and Japanese text into characters.
 
+It also replaces Rasa's emoji filter, whose character range (U+24C2..U+1F251) covers every
+Chinese character and Hangul syllable: with it, Chinese words vanish and a Korean message
+collapses into one token.
+
 Runs inside the Rasa engine (Python 3.10, rasa==3.6.21 and nothing else installed), so it
 needs no dictionary such as jieba's. Han characters become one token each; the character
 n-gram featurizer downstream then sees the words they form. Korean and Vietnamese separate
@@ -8,6 +12,7 @@ words (or syllables) with spaces, so whitespace already splits them correctly.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext
@@ -17,6 +22,11 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.message import Message
+
+# Emoji and their joiners only: pictographs, symbols, dingbats, flags, skin tones, ZWJ, VS16.
+EMOJI = re.compile(
+    "^[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u200d\ufe0f\u20e3\U000e0020-\U000e007f]+$"
+)
 
 
 def is_cjk(char: str) -> bool:
@@ -64,6 +74,9 @@ class CJKAwareTokenizer(WhitespaceTokenizer):
         execution_context: ExecutionContext,
     ) -> CJKAwareTokenizer:
         return cls(config)
+
+    def remove_emoji(self, text: str) -> str:
+        return "" if EMOJI.match(text) else text
 
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
         tokens = super().tokenize(message, attribute)

@@ -1,0 +1,34 @@
+"""Runs in the Rasa engine's environment (`make bot-test`): the custom tokenizer's behaviour."""
+
+from __future__ import annotations
+
+import logging
+
+logging.disable(logging.WARNING)
+
+from components.cjk_tokenizer import CJKAwareTokenizer  # noqa: E402
+from rasa.shared.nlu.training_data.message import Message  # noqa: E402
+
+CASES = {
+    "我需要帮助": ["我", "需", "要", "帮", "助"],
+    "他有枪 help": ["他", "有", "枪", "help"],
+    "안녕하세요 도움이 필요해요": ["안녕하세요", "도움이", "필요해요"],
+    "tôi cần giúp đỡ 👍🏽": ["tôi", "cần", "giúp", "đỡ"],
+    "مرحبا أحتاج مساعدة": ["مرحبا", "أحتاج", "مساعدة"],
+    "he has a gun!!": ["he", "has", "a", "gun"],
+}
+
+
+def main() -> None:
+    tokenizer = CJKAwareTokenizer(CJKAwareTokenizer.get_default_config())
+    for text, expected in CASES.items():
+        tokens = tokenizer.tokenize(Message.build(text=text), "text")
+        got = [t.text for t in tokens]
+        assert got == expected, f"{text!r}: {got} != {expected}"
+        for token in tokens:  # offsets point at the token in the original text
+            assert text[token.start : token.end] == token.text, (text, token.text)
+    print(f"tokenizer: {len(CASES)} cases ok")
+
+
+if __name__ == "__main__":
+    main()
