@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ConversationPaused, EventType, FollowupAction, SlotSet
+from rasa_sdk.events import (
+    ConversationPaused,
+    EventType,
+    FollowupAction,
+    SlotSet,
+    UserUtteranceReverted,
+)
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import conversation_scope
@@ -91,7 +97,11 @@ class GiveResources(Action):
 
 
 class Fallback(Action):
-    """Not understood: say so; the second time in a row, offer a person."""
+    """Not understood: say so; the second time in a row, offer a person.
+
+    The message is reverted (as Rasa's own fallback does), so the dialogue goes on from where
+    it was, a form keeps its place, and the engine does not loop on its own fallback.
+    """
 
     def name(self) -> str:
         return "action_fallback"
@@ -99,14 +109,21 @@ class Fallback(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        intents = [
-            (e.get("parse_data") or {}).get("intent", {}).get("name")
-            for e in tracker.events
-            if e.get("event") == "user"
-        ]
-        if len(intents) >= 2 and intents[-2] == "nlu_fallback":
-            return [FollowupAction("utter_offer_person")]
+        if _previous_bot_turn(tracker) == self.name():
+            return [UserUtteranceReverted(), FollowupAction("utter_offer_person")]
         with conversation_scope(tracker.sender_id) as conversation:
             language = conversation.language if conversation else None
             dispatcher.utter_message(text=render_reply(replies.NOT_UNDERSTOOD, language))
-        return []
+        return [UserUtteranceReverted()]
+
+
+def _previous_bot_turn(tracker: Tracker) -> str | None:
+    """The last action the bot ran before the texter's latest message."""
+    seen_latest_message = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user" and not seen_latest_message:
+            seen_latest_message = True
+        elif seen_latest_message and event.get("event") == "action":
+            if event.get("name") not in ("action_listen", None):
+                return str(event.get("name"))
+    return None

@@ -15,7 +15,10 @@ LANGUAGES_DIR = Path(__file__).resolve().parent.parent / "data" / "languages"
 
 # Below this many letters a text ("ok", "yes", "911", "si") says nothing reliable.
 MIN_LETTERS = 8
-MIN_CONFIDENCE = 0.75
+# Clear enough: the best guess is likely, and well ahead of the next (Spanish and Portuguese
+# share most short words, so a plain threshold would leave many Portuguese texts undecided).
+MIN_CONFIDENCE = 0.6
+MIN_LEAD = 2.0
 
 
 @cache
@@ -35,6 +38,8 @@ def detect_language(text: str) -> str | None:
         return None
     values = _detector().compute_language_confidence_values(text)
     if not values or values[0].value < MIN_CONFIDENCE:
+        return None
+    if len(values) > 1 and values[0].value < MIN_LEAD * values[1].value:
         return None
     return str(values[0].language.iso_code_639_1.name).lower()
 

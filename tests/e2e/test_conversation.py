@@ -100,9 +100,9 @@ def test_handoff_pauses_the_bot_and_closing_resumes_it(stack, texter) -> None:
 
 
 def test_two_misunderstandings_in_a_row_offer_a_person(texter) -> None:
-    first = texter.send("qwertyuiop asdf")
+    first = texter.send("where is the best pizza in town")
     assert "did not understand" in first[0]
-    second = texter.send("zxcvb lkjhg")
+    second = texter.send("who will win the football match tonight")
     assert "person" in second[-1]
 
 
