@@ -16,7 +16,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: run test lint unit e2e bot-test bench eval install translations extract-messages \
+.PHONY: run test lint unit e2e bot-test bench eval install browser translations extract-messages \
         update-catalogs migrate train clean
 
 ## make run: everything a fresh machine needs, then the Rasa server, the action server and the app
@@ -84,7 +84,7 @@ bot-test: $(MODEL)
 	$(RASA_PYTHON) tests/bot/check_tokenizer.py
 	$(RASA) test core --model $(MODEL) --stories tests/bot --fail-on-prediction-errors --out results/core
 
-e2e: $(VENV)/.installed $(MODEL) translations
+e2e: $(VENV)/.installed $(MODEL) translations browser
 	$(VENV)/bin/pytest -m e2e -q
 
 bench: install $(MODEL) translations instance/dev-secrets.json migrate
@@ -94,6 +94,13 @@ bench: install $(MODEL) translations instance/dev-secrets.json migrate
 eval: install $(MODEL) translations
 	$(RASA_PYTHON) eval/nlu_predict.py $(or $(FOLDS),5)
 	$(VENV)/bin/python eval/report.py
+
+## the console's browser tests drive Debian's Chromium (Playwright's own download cannot work here)
+browser:
+	@command -v chromium >/dev/null || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
 
 clean:
 	rm -rf models results .rasa .pytest_cache .mypy_cache .ruff_cache
