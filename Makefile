@@ -62,6 +62,7 @@ $(MODEL): $(BOT_SOURCES) $(RASA_VENV)/.installed
 translations: $(MO_FILES)
 locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(VENV)/.installed
 	$(VENV)/bin/pybabel -q compile -d locales -D messages -l $*
+	@test -f $@ || { echo "$@ was not written: is $< marked fuzzy?"; exit 1; }
 
 extract-messages: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
