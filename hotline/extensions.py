@@ -22,8 +22,13 @@ migrate = Migrate()
 
 @event.listens_for(Engine, "connect")
 def _sqlite_foreign_keys(connection: Any, record: Any) -> None:
-    """SQLite ignores ON DELETE CASCADE unless asked: erasure must reach every row."""
+    """SQLite ignores ON DELETE CASCADE unless asked: erasure must reach every row.
+
+    WAL lets the app, the action server and the NLG endpoint read while one of them writes
+    (without it, concurrent texts queue behind SQLite's lock for whole seconds).
+    """
     if isinstance(connection, sqlite3.Connection):
         cursor = connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()

@@ -104,11 +104,14 @@ def main() -> None:
     run_id = int(time.time())
     counter = itertools.count()
 
+    phones = max(1, args.n // 4)
+
     def webhook(i: int) -> bool:
-        # One phone per 4 messages: conversations of a few turns, as texters write.
+        # Four messages a phone, far apart in the run: conversations of a few turns, and no
+        # phone with two texts in flight at once (Rasa queues those behind a 1-second lock poll).
         form = {
             "MessageSid": f"SMbench{run_id}{next(counter):020d}",
-            "From": f"+1555{run_id % 1000:03d}{i // 4:04d}",
+            "From": f"+1555{run_id % 1000:03d}{i % phones:04d}",
             "To": "+15550100000",
             "Body": TEXTS[i % len(TEXTS)],
         }
@@ -118,7 +121,7 @@ def main() -> None:
         return r.status_code == 200 and b"<Message" in r.content
 
     def rasa(i: int) -> bool:
-        body = {"sender": f"bench-{run_id}-{i // 4}", "message": TEXTS[i % len(TEXTS)]}
+        body = {"sender": f"bench-{run_id}-{i % phones}", "message": TEXTS[i % len(TEXTS)]}
         r = session.post(f"{rasa_url}/webhooks/rest/webhook", json=body, timeout=30)
         return r.status_code == 200
 
