@@ -202,8 +202,10 @@ def main() -> None:
                 sys.exit(
                     f"port {port} is in use: is the hotline already running? (PORT=... to move)"
                 )
-    # A terminated supervisor must not leave three orphans behind.
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    # Ctrl-C (even where a parent shell ignores it) and a plain kill both stop all three:
+    # a terminated supervisor must not leave three orphans behind.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     print("starting the app, the action server and the Rasa server (Rasa takes about a minute)...")
     print(f"logs: {stack.log_dir}/")
     stack.start()
@@ -217,7 +219,7 @@ def main() -> None:
             time.sleep(1)
         print("a process exited; stopping the others", file=sys.stderr)
     except KeyboardInterrupt:
-        print("\nstopping...")
+        print("\nstopping the app, the action server and the Rasa server...", flush=True)
     finally:
         stack.stop()
 

@@ -30,18 +30,39 @@ def _detector() -> LanguageDetector:
     return LanguageDetectorBuilder.from_languages(*languages).build()
 
 
+# A script only one supported language uses (Hangul, Cyrillic, Arabic…) is certain at any length.
+CERTAIN = 0.95
+
+
 def detect_language(text: str) -> str | None:
     """A supported language code when the text is long and clear enough, else None."""
+    short_word = _short_words().get(normalise(text))
+    if short_word is not None:
+        return short_word
+    values = _detector().compute_language_confidence_values(text)
+    if not values:
+        return None
     letters = sum(ch.isalpha() for ch in text)
     wide = sum(ord(ch) > 0x2E80 for ch in text)  # CJK/Hangul carry more per character
-    if letters + 3 * wide < MIN_LETTERS:
+    if letters + 3 * wide < MIN_LETTERS and values[0].value < CERTAIN:
         return None
-    values = _detector().compute_language_confidence_values(text)
-    if not values or values[0].value < MIN_CONFIDENCE:
+    if values[0].value < MIN_CONFIDENCE:
         return None
     if len(values) > 1 and values[0].value < MIN_LEAD * values[1].value:
         return None
     return str(values[0].language.iso_code_639_1.name).lower()
+
+
+@cache
+def _short_words() -> dict[str, str]:
+    """Short first texts that belong to one language only ("hola", "merci", "obrigado")."""
+    found: dict[str, set[str]] = {}
+    for path in sorted(LANGUAGES_DIR.glob("*.yml")):
+        if path.stem in supported_languages():
+            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+            for word in raw.get("short_words") or []:
+                found.setdefault(normalise(str(word)), set()).add(path.stem)
+    return {word: langs.pop() for word, langs in found.items() if len(langs) == 1}
 
 
 @cache

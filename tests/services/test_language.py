@@ -10,7 +10,7 @@ from hotline.models import Conversation
 from hotline.services.language import detect_language, named_language
 
 
-@pytest.mark.parametrize("text", ["ok", "yes", "911", "si", "no", "👍", "hi"])
+@pytest.mark.parametrize("text", ["ok", "yes", "911", "si", "no", "👍", "okay"])
 def test_short_ambiguous_texts_say_nothing(text):
     assert detect_language(text) is None
 
@@ -57,3 +57,27 @@ def test_language_is_sticky_and_switches_only_when_named(app, phone):
     assert phone.replies(phone.send("english"))[0] == "OK, I will write in English from now on."
     assert _language(app) == "en"
     assert "español" in phone.replies(phone.send("español"))[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("hola", "es"),
+        ("Hola!", "es"),
+        ("obrigado", "pt"),
+        ("merci", "fr"),
+        ("привет", "ru"),
+        ("你好", "zh"),
+        ("안녕하세요", "ko"),
+        ("مرحبا", "ar"),
+        ("xin chào", "vi"),
+        ("hello", "en"),
+    ],
+)
+def test_short_first_texts_that_belong_to_one_language(text, language):
+    assert detect_language(text) == language
+
+
+@pytest.mark.parametrize("text", ["okay", "olá que", "no"])
+def test_short_latin_texts_shared_by_languages_stay_undecided(text):
+    assert detect_language(text) is None
