@@ -18,6 +18,7 @@ from hotline.config import REPO_ROOT
 
 LOCALES_DIR = REPO_ROOT / "locales"
 DOMAIN_PATH = REPO_ROOT / "bot" / "domain.yml"
+LANGUAGE_DATA_DIR = REPO_ROOT / "hotline" / "data" / "languages"
 CATALOG_DOMAIN = "messages"
 SOURCE_LANGUAGE = "en"
 
@@ -46,6 +47,15 @@ def translations(language: str) -> Translations:
         return Translations(fp, domain=CATALOG_DOMAIN)
 
 
+@cache
+def language_data() -> dict[str, dict[str, Any]]:
+    """Each language's data file (keywords, names, fillers, short words, self name), by code."""
+    return {
+        path.stem: yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for path in sorted(LANGUAGE_DATA_DIR.glob("*.yml"))
+    }
+
+
 def language_name(language: str) -> str:
     """A language's name in itself ("español", "中文"), for texters choosing one.
 
@@ -53,11 +63,9 @@ def language_name(language: str) -> str:
     """
     from babel import Locale, UnknownLocaleError
 
-    data = REPO_ROOT / "hotline" / "data" / "languages" / f"{language}.yml"
-    if data.exists():
-        own = (yaml.safe_load(data.read_text(encoding="utf-8")) or {}).get("self_name")
-        if own:
-            return str(own)
+    own = language_data().get(language, {}).get("self_name")
+    if own:
+        return str(own)
     try:
         return str(Locale.parse(language).language_name or language)
     except (ValueError, UnknownLocaleError):

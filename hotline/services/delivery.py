@@ -28,6 +28,11 @@ _ORDER = {
 }
 
 
+def status_callback_url(message_id: int, base: str) -> str:
+    """Where Twilio reports this message's delivery; the id rides in the signed URL."""
+    return f"{base}/webhooks/twilio/status?m={message_id}"
+
+
 def record_status(sid: str, status: str, error_code: str | None, message_id: int | None) -> bool:
     message = None
     if message_id is not None:

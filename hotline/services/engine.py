@@ -66,10 +66,6 @@ class Engine:
         """Replace the tracker's events with nothing: the engine forgets the conversation."""
         self._call("PUT", f"/conversations/{engine_id}/tracker/events", json=[])
 
-    def events(self, engine_id: str) -> list[dict[str, Any]]:
-        tracker = self._call("GET", f"/conversations/{engine_id}/tracker").json()
-        return list(tracker.get("events") or [])
-
     def append_events(self, engine_id: str, events: list[dict[str, Any]]) -> None:
         self._call("POST", f"/conversations/{engine_id}/tracker/events", json=events)
 

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from hotline import replies
 from hotline.extensions import db
-from hotline.i18n import language_menu, render
+from hotline.i18n import language_menu
 from hotline.models import (
     Author,
     Conversation,
@@ -30,6 +30,7 @@ from hotline.services.engine import EngineUnavailable, engine
 from hotline.services.keywords import Keyword, KeywordMatch, match_keyword
 from hotline.services.language import detect_language, named_language
 from hotline.services.privacy import erase_texter
+from hotline.services.replies import render_reply
 from hotline.services.safety import scan_for_danger
 from hotline.services.text import redact_numbers
 from hotline.services.texters import current_conversation, find_or_create_texter
@@ -54,10 +55,6 @@ class Outcome:
     replies: list[Message] = field(default_factory=list)
     # Erased texters get a reply that is not stored anywhere.
     unstored_replies: list[str] = field(default_factory=list)
-
-    @property
-    def texts(self) -> list[str]:
-        return [m.body for m in self.replies] + self.unstored_replies
 
 
 def receive_sms(sms: InboundSms) -> Outcome:
@@ -201,17 +198,13 @@ def _keyword(
                 _store_reply(conversation, inbound, Author.SYSTEM, language_menu()),
             ]
         )
-    text = _render(replies.DELETE_CONFIRMED, language)
+    text = render_reply(replies.DELETE_CONFIRMED, language)
     erase_texter(texter)
     return Outcome(unstored_replies=[text])
 
 
-def _render(msgid: str, language: str | None) -> str:
-    return render(msgid, language, {"emergency_number": current_app.config["EMERGENCY_NUMBER"]})
-
-
 def _reply(conversation: Conversation, inbound: Message, author: Author, msgid: str) -> Message:
-    return _store_reply(conversation, inbound, author, _render(msgid, conversation.language))
+    return _store_reply(conversation, inbound, author, render_reply(msgid, conversation.language))
 
 
 def _store_reply(

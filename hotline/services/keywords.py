@@ -5,13 +5,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-import yaml
-
+from hotline.i18n import language_data
 from hotline.services.text import normalise
-
-LANGUAGES_DIR = Path(__file__).resolve().parent.parent / "data" / "languages"
 
 
 class Keyword(enum.StrEnum):
@@ -32,10 +28,8 @@ class KeywordMatch:
 @cache
 def _table() -> dict[str, KeywordMatch]:
     found: dict[str, dict[Keyword, list[str]]] = {}
-    for path in sorted(LANGUAGES_DIR.glob("*.yml")):
-        language = path.stem
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for name, words in (raw.get("keywords") or {}).items():
+    for language, data in language_data().items():
+        for name, words in (data.get("keywords") or {}).items():
             keyword = Keyword(name)
             for word in words:
                 found.setdefault(normalise(str(word)), {}).setdefault(keyword, []).append(language)

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
+from typing import Any
 
-import yaml
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
-from hotline.i18n import supported_languages
+from hotline.i18n import language_data, supported_languages
 from hotline.services.text import normalise
-
-LANGUAGES_DIR = Path(__file__).resolve().parent.parent / "data" / "languages"
 
 # Below this many letters a text ("ok", "yes", "911", "si") says nothing reliable.
 MIN_LETTERS = 8
@@ -53,15 +50,17 @@ def detect_language(text: str) -> str | None:
     return str(values[0].language.iso_code_639_1.name).lower()
 
 
+def _supported_data() -> dict[str, dict[str, Any]]:
+    return {code: d for code, d in language_data().items() if code in supported_languages()}
+
+
 @cache
 def _short_words() -> dict[str, str]:
     """Short first texts that belong to one language only ("hola", "merci", "obrigado")."""
     found: dict[str, set[str]] = {}
-    for path in sorted(LANGUAGES_DIR.glob("*.yml")):
-        if path.stem in supported_languages():
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-            for word in raw.get("short_words") or []:
-                found.setdefault(normalise(str(word)), set()).add(path.stem)
+    for code, data in _supported_data().items():
+        for word in data.get("short_words") or []:
+            found.setdefault(normalise(str(word)), set()).add(code)
     return {word: langs.pop() for word, langs in found.items() if len(langs) == 1}
 
 
@@ -69,13 +68,10 @@ def _short_words() -> dict[str, str]:
 def _names() -> tuple[dict[str, str], frozenset[str]]:
     names: dict[str, str] = {}
     fillers: set[str] = set()
-    for path in sorted(LANGUAGES_DIR.glob("*.yml")):
-        if path.stem not in supported_languages():
-            continue
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for word in raw.get("names") or []:
-            names[normalise(str(word))] = path.stem
-        fillers.update(normalise(str(f)) for f in raw.get("fillers") or [])
+    for code, data in _supported_data().items():
+        for word in data.get("names") or []:
+            names[normalise(str(word))] = code
+        fillers.update(normalise(str(f)) for f in data.get("fillers") or [])
     return names, frozenset(fillers)
 
 

@@ -18,6 +18,7 @@ from twilio.rest import Client
 from hotline.extensions import db
 from hotline.models import Author, Conversation, Direction, Message
 from hotline.models.base import utcnow
+from hotline.services.delivery import status_callback_url
 
 log = logging.getLogger(__name__)
 TWILIO_API = "https://api.twilio.com"
@@ -92,7 +93,7 @@ def send_text(
             to=texter.phone,
             from_=config["TWILIO_FROM_NUMBER"],
             body=body,
-            status_callback=f"{base}/webhooks/twilio/status?m={message.id}" if base else None,
+            status_callback=status_callback_url(message.id, base) if base else None,
         )
         message.twilio_sid = sent.sid
         message.status = sent.status or "queued"

@@ -16,6 +16,14 @@ from hotline.services.engine import EngineUnavailable, engine
 log = logging.getLogger(__name__)
 
 
+def _forget_in_engine(conversation: Conversation) -> None:
+    try:
+        engine.erase(conversation.engine_id)
+    except EngineUnavailable:
+        # The engine's tracker store expires data on its own; say so loudly.
+        log.error("could not erase the engine's tracker for a conversation; it will expire")
+
+
 def erase_texter(texter: Texter, actor: str = "texter") -> int:
     """Delete the texter, their conversations and messages, and the engine's trackers.
 
@@ -26,11 +34,7 @@ def erase_texter(texter: Texter, actor: str = "texter") -> int:
         db.session.scalars(select(Conversation).where(Conversation.texter_id == texter.id))
     )
     for conversation in conversations:
-        try:
-            engine.erase(conversation.engine_id)
-        except EngineUnavailable:
-            # The engine's tracker store expires data on its own; say so loudly.
-            log.error("could not erase engine tracker for a conversation; it will expire")
+        _forget_in_engine(conversation)
     ids = [c.id for c in conversations]
     if ids:
         db.session.execute(delete(Message).where(Message.conversation_id.in_(ids)))
@@ -51,10 +55,7 @@ def purge_closed_conversations(days: int) -> int:
         )
     )
     for conversation in old:
-        try:
-            engine.erase(conversation.engine_id)
-        except EngineUnavailable:
-            log.error("could not erase engine tracker during purge; it will expire")
+        _forget_in_engine(conversation)
         db.session.delete(conversation)
     db.session.flush()
     orphans = db.session.scalars(select(Texter).where(~Texter.conversations.any())).all()

@@ -35,10 +35,6 @@ def _lexicon() -> list[tuple[str, re.Pattern[str]]]:
     return patterns
 
 
-def lexicon_languages() -> set[str]:
-    return {language for language, _ in _lexicon()}
-
-
 def scan_for_danger(body: str) -> DangerHit | None:
     """First danger pattern found in the message, in any language (texters code-switch)."""
     text = normalise(body)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, current_app, request
 from twilio.twiml.messaging_response import MessagingResponse
 
-from hotline.services.delivery import record_status
+from hotline.services.delivery import record_status, status_callback_url
 from hotline.services.inbound import InboundSms, receive_sms
 from hotline.webhooks import bp
 from hotline.webhooks.signature import validate_twilio_request
@@ -17,7 +17,7 @@ def _twiml(response: MessagingResponse) -> Response:
 
 def _status_callback(message_id: int) -> str:
     base = current_app.config["HOTLINE_PUBLIC_URL"] or request.host_url.rstrip("/")
-    return f"{base}/webhooks/twilio/status?m={message_id}"
+    return status_callback_url(message_id, base)
 
 
 @bp.post("/sms")
