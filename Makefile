@@ -5,7 +5,7 @@ PYTHON ?= python3
 PYTHON310 ?= $(shell scripts/find-python310)
 VENV := .venv
 RASA_VENV := .venv-rasa
-FLASK := $(VENV)/bin/flask --app hotline
+FLASK := $(VENV)/bin/flask --app webhooks
 # Custom NLU components (bot/components) are imported by the Rasa engine from bot/.
 RASA := PYTHONPATH=$(CURDIR)/bot $(RASA_VENV)/bin/rasa
 RASA_PYTHON := PYTHONPATH=$(CURDIR)/bot $(RASA_VENV)/bin/python
@@ -21,7 +21,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 
 ## make run: everything a fresh machine needs, then the Rasa server, the action server and the app
 run: install $(MODEL) translations instance/dev-secrets.json migrate
-	$(VENV)/bin/python -m hotline.devstack
+	$(VENV)/bin/python -m scripts.devstack
 
 ## make test: lint, unit and bot tests, end-to-end tests (real Rasa, real processes)
 test: install $(MODEL) translations lint unit bot-test e2e

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from hotline.i18n import LOCALES_DIR, render, supported_languages
-from hotline.services.safety import scan_for_danger
-from hotline.services.segments import segments
+from webhooks.i18n import LOCALES_DIR, render, supported_languages
+from webhooks.services.safety import scan_for_danger
+from webhooks.services.segments import segments
+from webhooks.services.text import Body
 
 ROOT = Path(__file__).resolve().parent.parent
 DANGER_INTENT = "report_danger"
@@ -74,7 +75,7 @@ def main() -> None:
         def rate(rows: list[dict], by: str) -> float:
             hits = 0
             for row in rows:
-                lexicon = scan_for_danger(row["text"]) is not None
+                lexicon = scan_for_danger(Body.of(row["text"])) is not None
                 nlu = row["predicted"] == DANGER_INTENT
                 hits += {"lexicon": lexicon, "nlu": nlu, "both": lexicon or nlu}[by]
             return hits / len(rows) if rows else 0.0

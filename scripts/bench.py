@@ -19,8 +19,8 @@ from dataclasses import dataclass
 import requests
 from twilio.request_validator import RequestValidator
 
-from hotline.config import REPO_ROOT, load_config
-from hotline.devstack import Stack
+from scripts.devstack import Stack
+from webhooks.config import REPO_ROOT, load_config
 
 TEXTS = [
     "hi",

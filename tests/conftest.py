@@ -14,11 +14,11 @@ from twilio.request_validator import RequestValidator
 
 os.environ["HOTLINE_ENV"] = "testing"  # never read the developer's instance/ secrets
 
-from hotline import create_app  # noqa: E402
-from hotline.config import database_url  # noqa: E402
-from hotline.crypto import generate_key, generate_secret  # noqa: E402
-from hotline.extensions import db  # noqa: E402
 from tests.fakes import FakeEngine  # noqa: E402
+from webhooks import create_app  # noqa: E402
+from webhooks.config import database_url  # noqa: E402
+from webhooks.crypto import generate_key, generate_secret  # noqa: E402
+from webhooks.extensions import db  # noqa: E402
 
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
 ENGINE_TOKEN = "test-engine-token"

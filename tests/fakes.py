@@ -1,7 +1,7 @@
 """HTTP stand-ins at the process boundary, for unit tests (e2e tests use the real engine).
 
-FakeEngine answers like Rasa's REST channel and tracker API; TwilioRecorder records what the
-Twilio REST client sends.
+FakeEngine answers like Rasa's REST channel (structured payloads) and tracker API;
+TwilioRecorder records what the Twilio REST client sends.
 """
 
 from __future__ import annotations
@@ -83,7 +83,8 @@ class _Server:
 
 @dataclass
 class FakeEngine(_Server):
-    replies: list[str] = field(default_factory=lambda: ["Hi from the engine"])
+    # Response names ({"say": name}) or whole payloads ({"do": "hand_off"}), in order.
+    replies: list[Any] = field(default_factory=lambda: ["utter_about"])
     delay: float = 0.0
     status_code: int = 200
 
@@ -96,7 +97,8 @@ class FakeEngine(_Server):
             return 200, {"events": []}
         time.sleep(self.delay)
         sender = request.json()["sender"]
-        return self.status_code, [{"recipient_id": sender, "text": t} for t in self.replies]
+        payloads = [r if isinstance(r, dict) else {"say": r} for r in self.replies]
+        return self.status_code, [{"recipient_id": sender, "custom": p} for p in payloads]
 
     @property
     def messages(self) -> list[dict[str, Any]]:
@@ -114,3 +116,10 @@ class TwilioRecorder(_Server):
             "body": form.get("Body", [""])[0],
             "account_sid": "AC" + "0" * 32,
         }
+
+
+def english(response: str, emergency_number: str = "911") -> str:
+    """A bot response's English words, as the app renders them."""
+    from webhooks.wording import BOT_RESPONSES
+
+    return BOT_RESPONSES[response].format(emergency_number=emergency_number)

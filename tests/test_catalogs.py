@@ -4,17 +4,19 @@ and within what an SMS costs (at most 3 segments)."""
 from __future__ import annotations
 
 import pytest
+import yaml
 from babel.messages.pofile import read_po
 
-from hotline.i18n import (
+from webhooks.config import REPO_ROOT
+from webhooks.i18n import (
     LOCALES_DIR,
     SOURCE_LANGUAGE,
-    domain_responses,
     placeholders,
     render,
     supported_languages,
 )
-from hotline.services.segments import segments
+from webhooks.services.segments import segments
+from webhooks.wording import BOT_RESPONSES
 
 TRANSLATED = [lang for lang in supported_languages() if lang != SOURCE_LANGUAGE]
 MAX_SEGMENTS = 3
@@ -31,11 +33,15 @@ def _catalog(language):
         return read_po(fp, locale=language)
 
 
-def test_the_template_holds_every_bot_response():
+def test_every_domain_response_names_itself_and_has_words_in_the_template():
+    domain = yaml.safe_load((REPO_ROOT / "bot" / "domain.yml").read_text(encoding="utf-8"))
     ids = {m.id for m in _template() if m.id}
-    for name, texts in domain_responses().items():
-        for text in texts:
-            assert text in ids, f"{name} is not extracted: run `make update-catalogs`"
+    for name, variants in domain["responses"].items():
+        # The engine returns the payload; the app renders the words (no text in the domain).
+        assert variants == [{"custom": {"say": name}}], name
+        assert name in BOT_RESPONSES, f"{name} has no words in webhooks/wording.py"
+        assert BOT_RESPONSES[name] in ids, f"{name} is not extracted: run `make update-catalogs`"
+    assert set(BOT_RESPONSES) == set(domain["responses"])
 
 
 def test_there_are_translated_languages():

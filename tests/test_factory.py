@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from hotline import create_app
-from hotline.config import ConfigError, load_config
+from webhooks import create_app
+from webhooks.config import ConfigError, load_config
 
 
 def test_testing_config_is_applied(app):

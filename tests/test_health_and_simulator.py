@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from hotline.extensions import db
-from hotline.models import Author, Conversation
-from hotline.services.outbound import send_text
+from tests.fakes import english
+from webhooks.extensions import db
+from webhooks.models import Author, Conversation
+from webhooks.services.outbound import send_text
 
 
 def test_health_is_200_when_everything_is_ready(client):
@@ -29,7 +30,7 @@ def test_simulator_texts_through_the_signed_webhook(app, client, fake_engine):
     assert client.get("/simulator/").status_code == 200
     sent = client.post("/simulator/send", json={"phone": "+15550102030", "body": "hello"})
     assert sent.get_json()["status"] == 200
-    assert sent.get_json()["replies"] == ["Hi from the engine"]
+    assert sent.get_json()["replies"] == [english("utter_about")]
     assert fake_engine.messages[0]["message"] == "hello"
 
 

@@ -7,7 +7,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
-from hotline.extensions import db
+from webhooks.extensions import db
 
 
 def test_upgrade_matches_the_models_and_downgrades_cleanly(app):

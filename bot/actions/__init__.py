@@ -1,5 +1,6 @@
-"""Custom actions for the Rasa engine, served by rasa_sdk from the app's environment.
+"""Custom actions for the Rasa engine, served by rasa_sdk (in the app's Python environment).
 
-Each action is thin: it finds the conversation by its pseudonymous id and calls the same
-services the console uses.
+Actions are pure functions of the tracker: they return events, and commands for the app as
+payloads (``{"do": ...}``, ``{"say": ...}``). They open no database and import nothing of the
+app; the app applies what they decide after the engine has answered.
 """

@@ -14,12 +14,15 @@ from rasa_sdk.events import (
 )
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import conversation_scope
-from hotline import replies
-from hotline.services import escalation, resources, screening
-from hotline.services.replies import render_reply
+SCREENING_FORM = "screening_form"
+# The intents that ask for a kind of resource; the app maps them to its resource categories.
+RESOURCE_NEEDS = ("ask_shelter", "ask_legal", "ask_medical", "ask_labor", "ask_hotline")
 
-SCREENING_SLOTS = list(screening.QUESTIONS)
+
+def screening_slots(domain: dict[str, Any]) -> list[str]:
+    """The screening questions, in order, as the domain's form lists them."""
+    form = (domain.get("forms") or {}).get(SCREENING_FORM) or {}
+    return list(form.get("required_slots") or [])
 
 
 class MarkDanger(Action):
@@ -29,14 +32,12 @@ class MarkDanger(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        with conversation_scope(tracker.sender_id) as conversation:
-            if conversation is not None:
-                escalation.mark_danger(conversation, source="nlu")
+        dispatcher.utter_message(json_message={"do": "mark_danger"})
         return []
 
 
 class Handoff(Action):
-    """Explicit yes: record consent, queue for staff, pause the bot."""
+    """Explicit yes: the app records consent and queues for staff; the bot pauses."""
 
     def name(self) -> str:
         return "action_handoff"
@@ -44,9 +45,7 @@ class Handoff(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        with conversation_scope(tracker.sender_id) as conversation:
-            if conversation is not None:
-                escalation.hand_to_staff(conversation)
+        dispatcher.utter_message(json_message={"do": "hand_off"})
         return [ConversationPaused()]
 
 
@@ -57,27 +56,28 @@ class RecordDeclined(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        with conversation_scope(tracker.sender_id) as conversation:
-            if conversation is not None:
-                escalation.record_consent(conversation, False)
+        dispatcher.utter_message(json_message={"do": "consent_declined"})
         return []
 
 
 class SubmitScreening(Action):
+    """The answers given so far go to the app; the slots are cleared for a later screening."""
+
     def name(self) -> str:
         return "action_submit_screening"
 
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        answers = {slot: tracker.get_slot(slot) for slot in SCREENING_SLOTS}
-        with conversation_scope(tracker.sender_id) as conversation:
-            if conversation is not None:
-                screening.record_screening(conversation, answers)
-        return [SlotSet(slot, None) for slot in SCREENING_SLOTS] + [SlotSet("requested_slot", None)]
+        slots = screening_slots(domain)
+        answers = {s: tracker.get_slot(s) for s in slots if tracker.get_slot(s) is not None}
+        dispatcher.utter_message(json_message={"do": "record_screening", "answers": answers})
+        return [SlotSet(slot, None) for slot in slots] + [SlotSet("requested_slot", None)]
 
 
 class GiveResources(Action):
+    """Which need the texter asked about; the app lists its current resources for it."""
+
     def name(self) -> str:
         return "action_give_resources"
 
@@ -85,14 +85,8 @@ class GiveResources(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name", "")
-        category = resources.INTENT_CATEGORIES.get(intent)
-        with conversation_scope(tracker.sender_id) as conversation:
-            language = conversation.language if conversation else None
-            text = None
-            if category is not None:
-                intro = render_reply(replies.RESOURCES_INTRO, language)
-                text = resources.resources_text(category, language or "en", intro)
-            dispatcher.utter_message(text=text or render_reply(replies.NO_RESOURCES, language))
+        need = intent if intent in RESOURCE_NEEDS else None
+        dispatcher.utter_message(json_message={"say": "resources", "need": need})
         return []
 
 
@@ -109,15 +103,13 @@ class Fallback(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if _previous_bot_turn(tracker) == self.name():
+        if previous_bot_turn(tracker) == self.name():
             return [UserUtteranceReverted(), FollowupAction("utter_offer_person")]
-        with conversation_scope(tracker.sender_id) as conversation:
-            language = conversation.language if conversation else None
-            dispatcher.utter_message(text=render_reply(replies.NOT_UNDERSTOOD, language))
+        dispatcher.utter_message(json_message={"say": "not_understood"})
         return [UserUtteranceReverted()]
 
 
-def _previous_bot_turn(tracker: Tracker) -> str | None:
+def previous_bot_turn(tracker: Tracker) -> str | None:
     """The last action the bot ran before the texter's latest message."""
     seen_latest_message = False
     for event in reversed(tracker.events):

@@ -8,9 +8,9 @@ import json
 
 from sqlalchemy import select
 
-from hotline.extensions import db
-from hotline.models import AuditEvent, Resource, ResourceChange
-from hotline.services.resources import seed_resources
+from webhooks.extensions import db
+from webhooks.models import AuditEvent, Resource, ResourceChange
+from webhooks.services.resources import seed_resources
 
 
 def seeded(app) -> int:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from hotline.extensions import db
-from hotline.models import Resource, ResourceCategory, ResourceChange
-from hotline.services.resources import resources_text
+from webhooks.extensions import db
+from webhooks.models import Resource, ResourceCategory, ResourceChange
+from webhooks.services.resources import resources_text
 
 FORM = {
     "category": "shelter",

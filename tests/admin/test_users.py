@@ -6,9 +6,9 @@ import re
 
 from sqlalchemy import select
 
-from hotline.extensions import db
-from hotline.models import AuditEvent, StaffRole, StaffUser
 from tests.console.helpers import csrf_token, get, make_staff
+from webhooks.extensions import db
+from webhooks.models import AuditEvent, StaffRole, StaffUser
 
 
 def test_create_a_user_who_must_choose_a_password(app, signed_in):

@@ -12,11 +12,11 @@ from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 
-from hotline.console import accounts
-from hotline.console.auth import session_values
-from hotline.crypto import vault
-from hotline.extensions import db
-from hotline.models import (
+from webhooks.console import accounts
+from webhooks.console.auth import session_values
+from webhooks.crypto import vault
+from webhooks.extensions import db
+from webhooks.models import (
     Author,
     Conversation,
     ConversationState,
@@ -27,7 +27,7 @@ from hotline.models import (
     StaffUser,
     Texter,
 )
-from hotline.models.base import utcnow
+from webhooks.models.base import utcnow
 
 PASSWORD = "correct horse battery"
 ROLES = ("staff", "supervisor", "admin")

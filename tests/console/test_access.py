@@ -7,8 +7,8 @@ import re
 import pytest
 from flask import Flask
 
-from hotline.models import StaffRole
 from tests.console.helpers import ROLES, escalation, make_staff
+from webhooks.models import StaffRole
 
 # The least role each endpoint needs (None: open to anyone, e.g. the sign-in pages).
 # A route added without an entry here fails test_every_route_is_listed.

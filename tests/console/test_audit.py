@@ -7,9 +7,9 @@ import io
 
 from sqlalchemy import select
 
-from hotline.extensions import db
-from hotline.models import AuditEvent
 from tests.console.helpers import escalation
+from webhooks.extensions import db
+from webhooks.models import AuditEvent
 
 
 def test_supervisors_read_the_trail_with_names(app, signed_in, staff_ids):

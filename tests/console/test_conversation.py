@@ -7,9 +7,11 @@ from datetime import timedelta
 
 from sqlalchemy import select, text
 
-from hotline.crypto import vault
-from hotline.extensions import db
-from hotline.models import (
+from tests.console.helpers import escalation, get
+from tests.fakes import english
+from webhooks.crypto import vault
+from webhooks.extensions import db
+from webhooks.models import (
     AuditEvent,
     Author,
     Conversation,
@@ -18,9 +20,8 @@ from hotline.models import (
     RiskLevel,
     Texter,
 )
-from hotline.models.base import utcnow
-from hotline.services.screening import record_screening
-from tests.console.helpers import escalation, get
+from webhooks.models.base import utcnow
+from webhooks.services.screening import record_screening
 
 PHONE = "+15551230001"
 
@@ -169,7 +170,7 @@ def test_canned_replies_come_from_the_catalogs_in_the_texters_language(app, sign
         rendered.append(language)
         return f"[{language}] {msgid}".format(**(variables or {}))
 
-    monkeypatch.setattr("hotline.services.replies.render", fake_render)
+    monkeypatch.setattr("webhooks.i18n.render", fake_render)
     browser = signed_in("staff")
     conversation_id = claimed(app, browser, language="es")
     page = browser.get(f"/console/conversations/{conversation_id}").get_data(as_text=True)
@@ -182,7 +183,7 @@ def test_canned_reply_ids_are_marked_for_extraction():
 
     from babel.messages.extract import extract_from_file
 
-    import hotline.console.canned as canned
+    import webhooks.console.canned as canned
 
     extracted = extract_from_file("python", Path(canned.__file__), keywords={"N_": None})
     found = {message for _, message, _, _ in extracted}
@@ -254,8 +255,8 @@ def test_the_next_text_after_closing_goes_to_the_bot(app, signed_in, phone, fake
     browser = signed_in("staff")
     conversation_id = claimed(app, browser, phone=phone.number)
     browser.post(f"/console/conversations/{conversation_id}/close", {"disposition": "other"})
-    fake_engine.replies = ["Hello again from the assistant"]
-    assert phone.replies(phone.send("hi")) == ["Hello again from the assistant"]
+    fake_engine.replies = ["utter_greet"]
+    assert phone.replies(phone.send("hi")) == [english("utter_greet")]
 
 
 def test_supervisors_block_abusive_numbers(app, signed_in, phone, fake_engine):

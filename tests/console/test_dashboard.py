@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from hotline.extensions import db
-from hotline.models import Conversation, ConversationState, RiskLevel
-from hotline.models.base import utcnow
 from tests.console.helpers import escalation
+from webhooks.extensions import db
+from webhooks.models import Conversation, ConversationState, RiskLevel
+from webhooks.models.base import utcnow
 
 
 def test_numbers_and_charts(app, signed_in):

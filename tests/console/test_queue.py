@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from hotline.models import ConversationState, RiskLevel
-from hotline.services.screening import record_screening
 from tests.console.helpers import escalation
+from webhooks.models import ConversationState, RiskLevel
+from webhooks.services.screening import record_screening
 
 
 def row_ids(html: str) -> list[int]:
@@ -28,9 +28,9 @@ def test_a_row_shows_language_risk_screening_consent_wait_and_minor(app, signed_
         app, language="es", risk=RiskLevel.HIGH, waited=timedelta(minutes=12), minor=True
     )
     with app.app_context():
-        from hotline.extensions import db
-        from hotline.models import Conversation
-        from hotline.services.escalation import record_consent
+        from webhooks.extensions import db
+        from webhooks.models import Conversation
+        from webhooks.services.escalation import record_consent
 
         conversation = db.session.get(Conversation, conversation_id)
         record_screening(conversation, {"can_leave": "no", "id_taken": "no", "under_18": "yes"})

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from hotline.extensions import db
-from hotline.models import Conversation, ConversationState, Message, Note, Texter
-from hotline.models.base import utcnow
 from tests.console.helpers import escalation
+from webhooks.extensions import db
+from webhooks.models import Conversation, ConversationState, Message, Note, Texter
+from webhooks.models.base import utcnow
 
 
 def closed(app, phone, days_ago):

@@ -17,13 +17,13 @@ import pytest
 import requests
 from twilio.request_validator import RequestValidator
 
-from hotline import create_app
-from hotline.config import REPO_ROOT
-from hotline.crypto import generate_key, generate_secret
-from hotline.devstack import MODEL, Stack, free_port
-from hotline.extensions import db
-from hotline.services.screening import screening_summary
-from hotline.services.texters import find_texter
+from scripts.devstack import MODEL, Stack, free_port
+from webhooks import create_app
+from webhooks.config import REPO_ROOT
+from webhooks.crypto import generate_key, generate_secret
+from webhooks.extensions import db
+from webhooks.services.screening import screening_summary
+from webhooks.services.texters import find_texter
 
 AUTH_TOKEN = "e2e-auth-token"
 _numbers = itertools.count(1)

@@ -18,12 +18,12 @@ import requests
 from flask import Flask
 from werkzeug.serving import make_server
 
-from hotline import create_app
-from hotline.config import REPO_ROOT
-from hotline.console import accounts
-from hotline.extensions import db
-from hotline.models import Conversation, ConversationState
 from tests.conftest import settings_for_tests
+from webhooks import create_app
+from webhooks.config import REPO_ROOT
+from webhooks.console import accounts
+from webhooks.extensions import db
+from webhooks.models import Conversation, ConversationState
 
 pytestmark = pytest.mark.e2e
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from hotline.extensions import db
-from hotline.models import Conversation
-from hotline.services.escalation import close_conversation
+from webhooks.extensions import db
+from webhooks.models import Conversation
+from webhooks.services.escalation import close_conversation
 
 
 def test_safe_to_text_yes_then_no_is_one_short_line(make_texter) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from babel.messages.pofile import read_po
 
-from hotline.i18n import LOCALES_DIR, render, supported_languages
-from hotline.replies import RESOURCES_INTRO
+from webhooks.i18n import LOCALES_DIR, render, supported_languages
+from webhooks.wording import RESOURCES_INTRO
 
 FIRST_MESSAGES = {
     "en": "hi i need some help please",

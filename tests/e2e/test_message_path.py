@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import requests
 
-from hotline.devstack import Stack
+from scripts.devstack import Stack
 
 
 def test_health_reports_every_part_ready(stack: Stack) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import requests
 
-from hotline.devstack import Stack
+from scripts.devstack import Stack
 
 
 def test_engine_stopped_texter_still_answered_and_queued(stack: Stack, make_texter) -> None:

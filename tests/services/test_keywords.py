@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from hotline.extensions import db
-from hotline.i18n import supported_languages
-from hotline.models import AuditEvent, Conversation, Message, Texter
-from hotline.services.keywords import Keyword, keywords_for, match_keyword
+from tests.fakes import english
+from webhooks.extensions import db
+from webhooks.i18n import supported_languages
+from webhooks.models import AuditEvent, Conversation, Message, Texter
+from webhooks.services.keywords import Keyword, keywords_for, match_keyword
+from webhooks.services.text import Body
 
 
 @pytest.mark.parametrize("language", supported_languages())
@@ -32,13 +34,13 @@ def test_every_language_has_every_keyword(language, keyword):
     ],
 )
 def test_whole_message_keywords_match(text, keyword):
-    match = match_keyword(text)
+    match = match_keyword(Body.of(text))
     assert match is not None and match.keyword is keyword
 
 
 @pytest.mark.parametrize("text", ["please stop hurting me", "yes", "help me he has a gun", "si"])
 def test_keywords_inside_a_sentence_are_not_keywords(text):
-    assert match_keyword(text) is None
+    assert match_keyword(Body.of(text)) is None
 
 
 def test_stop_opts_out_and_nothing_more_is_sent(app, phone, fake_engine):
@@ -56,7 +58,7 @@ def test_spanish_stop_is_answered_in_spanish(phone):
 def test_start_opts_back_in(app, phone, fake_engine):
     phone.send("STOP")
     assert "text us again" in phone.replies(phone.send("START"))[0]
-    assert phone.replies(phone.send("hello")) == ["Hi from the engine"]
+    assert phone.replies(phone.send("hello")) == [english("utter_about")]
 
 
 def test_help_explains_the_service_and_keywords(phone, fake_engine):

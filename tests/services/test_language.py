@@ -5,19 +5,20 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from hotline.extensions import db
-from hotline.models import Conversation
-from hotline.services.language import detect_language, named_language
+from webhooks.extensions import db
+from webhooks.models import Conversation
+from webhooks.services.language import detect_language, named_language
+from webhooks.services.text import Body
 
 
 @pytest.mark.parametrize("text", ["ok", "yes", "911", "si", "no", "👍", "okay"])
 def test_short_ambiguous_texts_say_nothing(text):
-    assert detect_language(text) is None
+    assert detect_language(Body.of(text)) is None
 
 
 def test_clear_texts_are_detected():
-    assert detect_language("necesito ayuda por favor, no puedo salir") == "es"
-    assert detect_language("i need help please, i cannot leave") == "en"
+    assert detect_language(Body.of("necesito ayuda por favor, no puedo salir")) == "es"
+    assert detect_language(Body.of("i need help please, i cannot leave")) == "en"
 
 
 @pytest.mark.parametrize(
@@ -33,14 +34,14 @@ def test_clear_texts_are_detected():
     ],
 )
 def test_naming_a_language(text, language):
-    assert named_language(text) == language
+    assert named_language(Body.of(text)) == language
 
 
 @pytest.mark.parametrize(
     "text", ["i speak a bit of everything", "hello", "english teacher took my id"]
 )
 def test_sentences_are_not_language_names(text):
-    assert named_language(text) is None
+    assert named_language(Body.of(text)) is None
 
 
 def _language(app):
@@ -75,9 +76,9 @@ def test_language_is_sticky_and_switches_only_when_named(app, phone):
     ],
 )
 def test_short_first_texts_that_belong_to_one_language(text, language):
-    assert detect_language(text) == language
+    assert detect_language(Body.of(text)) == language
 
 
 @pytest.mark.parametrize("text", ["okay", "olá que", "no"])
 def test_short_latin_texts_shared_by_languages_stay_undecided(text):
-    assert detect_language(text) is None
+    assert detect_language(Body.of(text)) is None

@@ -8,12 +8,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from hotline.extensions import db
-from hotline.models import Author, Conversation
-from hotline.models.base import utcnow
-from hotline.services.outbound import SendRefused, send_text
 from tests.conftest import Phone
 from tests.fakes import TwilioRecorder
+from webhooks.extensions import db
+from webhooks.models import Author, Conversation
+from webhooks.models.base import utcnow
+from webhooks.services.outbound import SendRefused, send_text
 
 
 @pytest.fixture

@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import LargeBinary, func, select, type_coerce
 
-from hotline.crypto import generate_key, vault
-from hotline.extensions import db
-from hotline.models import Conversation, ConversationState, Message, Texter
-from hotline.models.base import utcnow
-from hotline.services.privacy import purge_closed_conversations
+from webhooks.crypto import generate_key, vault
+from webhooks.extensions import db
+from webhooks.models import Conversation, ConversationState, Message, Texter
+from webhooks.models.base import utcnow
+from webhooks.services.privacy import purge_closed_conversations
 
 
 def test_no_phone_number_or_message_text_is_readable_in_the_database_file(app, phone, tmp_path):
@@ -25,7 +25,7 @@ def test_no_phone_number_or_message_text_is_readable_in_the_database_file(app, p
     # The database and any write-ahead log beside it.
     raw = b"".join(p.read_bytes() for p in tmp_path.glob("hotline.db*"))
     assert raw
-    for secret in ("5557654321", "passport", "Hi from the engine"):
+    for secret in ("5557654321", "passport", "automatic helper"):
         assert secret.encode() not in raw
         assert secret.encode("utf-16-le") not in raw
     with app.app_context():  # and the app itself still reads them

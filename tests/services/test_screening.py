@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from hotline.models import RiskLevel
-from hotline.services.screening import risk_from_answers
+from webhooks.models import RiskLevel
+from webhooks.services.screening import risk_from_answers
 
 
 @pytest.mark.parametrize(

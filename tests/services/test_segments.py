@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hotline.services.segments import encoding, segments
+from webhooks.services.segments import encoding, segments
 
 
 @pytest.mark.parametrize(

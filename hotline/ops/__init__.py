@@ -1,7 +1,0 @@
-"""Operations endpoints: health."""
-
-from flask import Blueprint
-
-bp = Blueprint("ops", __name__)
-
-from hotline.ops import routes  # noqa: E402,F401

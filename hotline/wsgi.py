@@ -1,8 +1,0 @@
-"""WSGI entry point for gunicorn: `gunicorn hotline.wsgi:app`."""
-
-from hotline import create_app
-from hotline.services.language import warm_up
-
-app = create_app()
-# Load the language models now (about 1 s) rather than while the first texter waits.
-warm_up()

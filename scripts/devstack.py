@@ -1,0 +1,227 @@
+"""Starts the whole hotline locally: Rasa server, action server, app. Ctrl-C stops all three.
+
+Used by `make run`, `make bench` and the end-to-end tests, so all three start it one way.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+import requests
+
+from webhooks.config import REPO_ROOT, load_config
+
+RASA_BIN = REPO_ROOT / ".venv-rasa" / "bin" / "rasa"
+MODEL = REPO_ROOT / "models" / "hotline.tar.gz"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Stack:
+    """The three processes, their ports and the environment they share."""
+
+    app_port: int = 5000
+    rasa_port: int = 5005
+    actions_port: int = 5055
+    env: dict[str, str] = field(default_factory=dict)
+    log_dir: Path = REPO_ROOT / "instance" / "logs"
+    app_server: str = "flask"  # or "gunicorn"
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    logs: dict[str, BinaryIO] = field(default_factory=dict)
+
+    @property
+    def app_url(self) -> str:
+        return f"http://127.0.0.1:{self.app_port}"
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    def environment(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(self.env)
+        env.setdefault("HOTLINE_ENV", "development")
+        # Secrets for development come from instance/; the engine needs the shared token too.
+        config = load_config(str(REPO_ROOT / "instance"), env)
+        env.update(
+            {
+                "RASA_URL": self.rasa_url,
+                "ACTION_SERVER_URL": f"http://127.0.0.1:{self.actions_port}",
+                "HOTLINE_ENGINE_TOKEN": config["HOTLINE_ENGINE_TOKEN"],
+                "RASA_TELEMETRY_ENABLED": "false",
+                "TF_CPP_MIN_LOG_LEVEL": "2",
+                "PYTHONUNBUFFERED": "1",
+                # Custom NLU components (bot/components) for the engine.
+                "PYTHONPATH": str(REPO_ROOT / "bot"),
+            }
+        )
+        return env
+
+    def _spawn(self, name: str, args: list[str], cwd: Path = REPO_ROOT) -> None:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log = self.logs[name] = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115
+        self.processes[name] = subprocess.Popen(
+            args,
+            cwd=cwd,
+            env=self.environment(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def start_rasa(self) -> None:
+        env = self.environment()
+        self._spawn(
+            "rasa",
+            [
+                str(RASA_BIN),
+                "run",
+                "--enable-api",
+                "--model",
+                str(MODEL),
+                "--endpoints",
+                "bot/endpoints.yml",
+                "--credentials",
+                "bot/credentials.yml",
+                "--port",
+                str(self.rasa_port),
+                "--interface",
+                "127.0.0.1",
+                "--auth-token",
+                env["HOTLINE_ENGINE_TOKEN"],
+            ],
+        )
+
+    def start_actions(self) -> None:
+        self._spawn(
+            "actions",
+            [
+                sys.executable,
+                "-m",
+                "rasa_sdk",
+                "--actions",
+                "actions",
+                "--port",
+                str(self.actions_port),
+            ],
+            cwd=REPO_ROOT / "bot",
+        )
+
+    def start_app(self) -> None:
+        venv_bin = Path(sys.executable).parent
+        if self.app_server == "gunicorn":
+            args = [
+                str(venv_bin / "gunicorn"),
+                "--bind",
+                f"127.0.0.1:{self.app_port}",
+                "--workers",
+                "2",
+                "--threads",
+                "8",
+                "webhooks.wsgi:app",
+            ]
+        else:
+            args = [
+                str(venv_bin / "flask"),
+                "--app",
+                "webhooks",
+                "run",
+                "--port",
+                str(self.app_port),
+                "--host",
+                "127.0.0.1",
+                "--with-threads",
+                "--no-reload",
+            ]
+        self._spawn("app", args)
+
+    def start(self) -> None:
+        self.start_app()
+        self.start_actions()
+        self.start_rasa()
+
+    def stop(self, name: str | None = None) -> None:
+        for key in [name] if name else list(self.processes):
+            process = self.processes.pop(key, None)
+            if process is None:
+                continue
+            try:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=20)
+            except ProcessLookupError:
+                pass
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+            finally:
+                self.logs.pop(key).close()
+
+    def wait_healthy(self, timeout: float = 240) -> dict[str, object]:
+        deadline = time.monotonic() + timeout
+        last: dict[str, object] = {}
+        while time.monotonic() < deadline:
+            for name, process in self.processes.items():
+                if process.poll() is not None:
+                    raise RuntimeError(
+                        f"{name} exited with {process.returncode}; see {self.log_dir / name}.log"
+                    )
+            try:
+                response = requests.get(self.app_url + "/healthz", timeout=5)
+                last = response.json()
+                if response.status_code == 200:
+                    return last
+            except (requests.RequestException, ValueError):
+                pass
+            time.sleep(1)
+        raise TimeoutError(f"stack not healthy after {timeout}s: {last}")
+
+
+def main() -> None:
+    stack = Stack(
+        app_port=int(os.environ.get("PORT", "5000")),
+        rasa_port=int(os.environ.get("RASA_PORT", "5005")),
+        actions_port=int(os.environ.get("ACTIONS_PORT", "5055")),
+    )
+    for port in (stack.app_port, stack.rasa_port, stack.actions_port):
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                sys.exit(
+                    f"port {port} is in use: is the hotline already running? (PORT=... to move)"
+                )
+    # Ctrl-C (even where a parent shell ignores it) and a plain kill both stop all three:
+    # a terminated supervisor must not leave three orphans behind.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    print("starting the app, the action server and the Rasa server (Rasa takes about a minute)...")
+    print(f"logs: {stack.log_dir}/")
+    stack.start()
+    try:
+        health = stack.wait_healthy()
+        print(f"ready: {health['checks']}")
+        print(f"\n  SMS simulator:  {stack.app_url}/simulator/")
+        print(f"  health:         {stack.app_url}/healthz\n")
+        print("Ctrl-C stops all three.")
+        while all(p.poll() is None for p in stack.processes.values()):
+            time.sleep(1)
+        print("a process exited; stopping the others", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("\nstopping the app, the action server and the Rasa server...", flush=True)
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,25 @@
+"""Admin area (/admin): resources and their translations, import/export, staff accounts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, redirect, url_for
+from flask.typing import ResponseReturnValue
+
+from webhooks.console import protect
+from webhooks.console.auth import admin_required
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+protect(bp)
+
+
+@bp.get("/")
+@admin_required
+def index() -> ResponseReturnValue:
+    return redirect(url_for("admin.resources"))
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+
+
+from webhooks.admin import import_export, resources, users  # noqa: E402,F401  (routes register on bp)

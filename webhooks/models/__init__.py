@@ -1,0 +1,32 @@
+"""Database models: texters, conversations, messages, screening, resources, audit, staff."""
+
+from webhooks.models.audit import AuditEvent
+from webhooks.models.conversation import Conversation, ConversationState, RiskLevel
+from webhooks.models.login_attempt import LoginAttempt
+from webhooks.models.message import Author, Direction, Message
+from webhooks.models.note import Note
+from webhooks.models.resource import Resource, ResourceCategory, ResourceTranslation
+from webhooks.models.resource_history import ResourceChange
+from webhooks.models.screening import ScreeningAnswer
+from webhooks.models.staff import StaffRole, StaffUser
+from webhooks.models.texter import Texter
+
+__all__ = [
+    "AuditEvent",
+    "Author",
+    "Conversation",
+    "ConversationState",
+    "Direction",
+    "LoginAttempt",
+    "Message",
+    "Note",
+    "Resource",
+    "ResourceCategory",
+    "ResourceChange",
+    "ResourceTranslation",
+    "RiskLevel",
+    "ScreeningAnswer",
+    "StaffRole",
+    "StaffUser",
+    "Texter",
+]

@@ -1,0 +1,127 @@
+"""The Rasa dialogue engine, called over HTTP exactly as it is deployed, and what it decides.
+
+The engine never writes text for the texter and never calls back into the app: each message it
+returns is a structured payload, either ``{"say": <response name>, ...arguments}`` (the app
+renders the words in the conversation's language) or ``{"do": <command>, ...arguments}`` (the
+app applies it to its database). Only pseudonymous conversation ids and redacted text cross.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+from flask import Flask, current_app
+from requests.adapters import HTTPAdapter
+
+log = logging.getLogger(__name__)
+
+
+class DialogueUnavailable(RuntimeError):
+    """The engine did not answer in time, or answered with an error."""
+
+
+@dataclass(frozen=True)
+class Say:
+    """Say a response (``utter_greet``, ``resources``) with these arguments."""
+
+    response: str
+    arguments: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Do:
+    """Apply a command (``hand_off``, ``record_screening``) with these arguments."""
+
+    command: str
+    arguments: dict[str, Any] = field(default_factory=dict)
+
+
+Step = Say | Do
+
+
+def parse_steps(messages: Any) -> list[Step]:
+    """The engine's REST answer as steps, in order; anything else is logged and dropped."""
+    if not isinstance(messages, list):
+        raise DialogueUnavailable("engine answered with something that is not a list")
+    steps: list[Step] = []
+    for message in messages:
+        payload = message.get("custom") if isinstance(message, dict) else None
+        if not isinstance(payload, dict):
+            # Plain text would be words the app did not choose (and not in the texter's
+            # language): never forwarded.
+            log.error("engine sent a message that is not a structured payload; dropped")
+            continue
+        arguments = {k: v for k, v in payload.items() if k not in ("say", "do")}
+        if isinstance(payload.get("say"), str):
+            steps.append(Say(payload["say"], arguments))
+        elif isinstance(payload.get("do"), str):
+            steps.append(Do(payload["do"], arguments))
+        else:
+            log.error("engine sent a payload with neither say nor do; dropped")
+    return steps
+
+
+class Dialogue:
+    def __init__(self) -> None:
+        self.session = requests.Session()
+        # Enough pooled connections for a threaded app under load.
+        self.session.mount("http://", HTTPAdapter(pool_connections=4, pool_maxsize=32))
+
+    def init_app(self, app: Flask) -> None:
+        app.extensions["dialogue"] = self
+
+    @property
+    def _base(self) -> str:
+        return str(current_app.config["RASA_URL"])
+
+    @property
+    def _params(self) -> dict[str, str]:
+        token = current_app.config["HOTLINE_ENGINE_TOKEN"]
+        return {"token": token} if token else {}
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        timeout = current_app.config["RASA_TIMEOUT_SECONDS"]
+        try:
+            response = self.session.request(
+                method, self._base + path, timeout=timeout, params=self._params, **kwargs
+            )
+        except requests.RequestException as exc:
+            raise DialogueUnavailable(f"{method} {path}: {type(exc).__name__}") from exc
+        if response.status_code >= 400:
+            raise DialogueUnavailable(f"{method} {path}: HTTP {response.status_code}")
+        return response
+
+    def ask(self, engine_id: str, text: str) -> list[Step]:
+        """Send one message; return what the engine decided to say and do (possibly nothing)."""
+        response = self._call(
+            "POST", "/webhooks/rest/webhook", json={"sender": engine_id, "message": text}
+        )
+        try:
+            messages = response.json()
+        except ValueError as exc:
+            raise DialogueUnavailable("engine answered with something that is not JSON") from exc
+        return parse_steps(messages)
+
+    def erase(self, engine_id: str) -> None:
+        """Replace the tracker's events with nothing: the engine forgets the conversation."""
+        self._call("PUT", f"/conversations/{engine_id}/tracker/events", json=[])
+
+    def append_events(self, engine_id: str, events: list[dict[str, Any]]) -> None:
+        self._call("POST", f"/conversations/{engine_id}/tracker/events", json=events)
+
+    def status(self) -> dict[str, Any]:
+        status: dict[str, Any] = self._call("GET", "/status").json()
+        return status
+
+    def actions_healthy(self) -> bool:
+        url = current_app.config["ACTION_SERVER_URL"] + "/health"
+        try:
+            return self.session.get(url, timeout=2).status_code == 200
+        except requests.RequestException:
+            return False
+
+
+dialogue = Dialogue()

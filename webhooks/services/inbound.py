@@ -1,0 +1,265 @@
+"""The inbound message path, top to bottom: one pass over one message.
+
+1. A repeated delivery (same MessageSid) gets the replies it got before; nothing is stored twice.
+2. The message is stored first and committed, so no later failure can lose it.
+3. The body is normalised once (``Body``) and every step below reads that.
+4. Decisions are made before anything is written: compliance keywords, opt-out and block,
+   a language named, the language detected, the danger lexicon, staff or bot.
+5. The engine is asked with no write pending (it never calls back), and returns what to say and
+   do (``Say``/``Do``).
+6. Everything decided is applied in one transaction, and the replies are stored in one place.
+7. Any failure after step 2: the localized safety reply (with the emergency number), queued.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from webhooks import wording
+from webhooks.extensions import db
+from webhooks.i18n import language_menu, render_reply
+from webhooks.models import (
+    Author,
+    Conversation,
+    ConversationState,
+    Direction,
+    Message,
+    RiskLevel,
+    Texter,
+)
+from webhooks.models.base import utcnow
+from webhooks.services import audit, escalation, resources, screening
+from webhooks.services.dialogue import DialogueUnavailable, Do, Say, Step, dialogue
+from webhooks.services.keywords import Keyword, KeywordMatch, match_keyword
+from webhooks.services.language import detect_language, named_language
+from webhooks.services.privacy import erase_texter
+from webhooks.services.safety import DangerHit, scan_for_danger
+from webhooks.services.text import Body, redact_numbers
+from webhooks.services.texters import current_conversation, find_or_create_texter
+
+log = logging.getLogger(__name__)
+
+# What the engine gets of a very long message: enough to understand, bounded work.
+ENGINE_TEXT_LIMIT = 1000
+# A lexicon hit reaches the engine as this intent, whatever the NLU would have made of it.
+DANGER_INTENT = "/report_danger"
+
+
+@dataclass
+class InboundSms:
+    sid: str
+    from_number: str
+    body: str
+    num_media: int = 0
+
+
+@dataclass
+class Reply:
+    author: Author
+    text: str
+
+
+@dataclass
+class Outcome:
+    replies: list[Message] = field(default_factory=list)
+    # Erased texters get a reply that is not stored anywhere.
+    unstored_replies: list[str] = field(default_factory=list)
+
+
+def receive_sms(sms: InboundSms) -> Outcome:
+    """Handle one delivery from Twilio. A repeated MessageSid gets the same replies."""
+    previous = _find_inbound(sms.sid)
+    if previous is not None:
+        log.info("repeated delivery of a message; answering as before")
+        return Outcome(replies=_replies_to(previous))
+
+    texter = find_or_create_texter(sms.from_number)
+    conversation = current_conversation(texter)
+    inbound = Message(
+        conversation=conversation,
+        direction=Direction.INBOUND,
+        author=Author.TEXTER,
+        body=sms.body,
+        twilio_sid=sms.sid,
+        num_media=sms.num_media,
+        status="received",
+    )
+    db.session.add(inbound)
+    texter.last_inbound_at = utcnow()
+    try:
+        db.session.commit()  # stored before anything can fail
+    except IntegrityError:
+        db.session.rollback()  # the same delivery is being handled right now
+        previous = _find_inbound(sms.sid)
+        return Outcome(replies=_replies_to(previous) if previous else [])
+
+    conversation_id = conversation.id
+    try:
+        replies, unstored = _handle(texter, conversation, Body.of(sms.body))
+        outcome = Outcome(_store(conversation, inbound, replies), unstored)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("inbound message failed after it was stored; sending the safety reply")
+        conversation = db.session.get(Conversation, conversation_id)  # type: ignore[assignment]
+        inbound = db.session.scalars(select(Message).where(Message.twilio_sid == sms.sid)).one()
+        conversation.queue_for_staff("app_error")
+        safety = Reply(Author.SYSTEM, render_reply(wording.ENGINE_DOWN, conversation.language))
+        outcome = Outcome(_store(conversation, inbound, [safety]))
+        db.session.commit()
+    return outcome
+
+
+def _find_inbound(sid: str) -> Message | None:
+    return db.session.scalar(select(Message).where(Message.twilio_sid == sid))
+
+
+def _replies_to(message: Message) -> list[Message]:
+    return list(db.session.scalars(select(Message).where(Message.in_reply_to_id == message.id)))
+
+
+def _handle(
+    texter: Texter, conversation: Conversation, body: Body
+) -> tuple[list[Reply], list[str]]:
+    """Decide, ask the engine if the bot answers, then apply: (stored replies, unstored)."""
+    keyword = match_keyword(body)
+    if keyword is not None:
+        return _keyword(texter, conversation, keyword)
+    if texter.opted_out or texter.blocked:
+        return [], []  # never text an opted-out or blocked number; the message is kept
+
+    named = named_language(body)
+    if named is not None:
+        conversation.language = texter.language = named
+        return [_system(wording.LANGUAGE_SWITCHED, named)], []
+
+    detected = None if conversation.language else detect_language(body)
+    danger = scan_for_danger(body)
+    with_staff = conversation.state in (
+        ConversationState.WAITING_FOR_STAFF,
+        ConversationState.WITH_STAFF,
+    )
+    steps: list[Step] | None = None
+    if not with_staff and not body.empty:
+        # Nothing has been written since the inbound commit: the engine's wait holds no lock.
+        text = DANGER_INTENT if danger else redact_numbers(body.bounded[:ENGINE_TEXT_LIMIT])
+        try:
+            steps = dialogue.ask(conversation.engine_id, text)
+        except DialogueUnavailable as exc:
+            log.warning("engine unavailable (%s); queueing for staff", exc)
+
+    # From here on, one transaction: what was decided above, then what the engine decided.
+    if detected is not None:
+        conversation.language = texter.language = detected
+    language = conversation.language
+    if danger is not None:
+        _mark_danger(conversation, danger)
+    if with_staff:
+        # Staff answer from here on; the bot is silent, but danger still gets the number.
+        return ([_system(wording.DANGER_SAFETY_NET, language)] if danger else []), []
+    if body.empty:
+        return [_system(wording.MEDIA_ONLY, language)], []
+    if steps is None:
+        conversation.queue_for_staff("engine_unavailable")
+        audit.record("system", "engine_unavailable", conversation.id)
+        return [_system(wording.ENGINE_DOWN, language)], []
+
+    replies = [r for step in steps if (r := _apply(conversation, step, language)) is not None]
+    emergency = current_app.config["EMERGENCY_NUMBER"]
+    if danger and not any(emergency in r.text for r in replies):
+        # The engine answered without the number: the safety net adds it, first.
+        replies.insert(0, _system(wording.DANGER_SAFETY_NET, language))
+    return replies, []
+
+
+def _mark_danger(conversation: Conversation, danger: DangerHit) -> None:
+    conversation.raise_risk(RiskLevel.URGENT)
+    audit.record("system", "danger_detected", conversation.id, lexicon=danger.language)
+
+
+def _apply(conversation: Conversation, step: Step, language: str | None) -> Reply | None:
+    """One thing the engine decided: a reply to render, or a command to apply."""
+    if isinstance(step, Say):
+        return _say(step, language)
+    assert isinstance(step, Do)
+    if step.command == "mark_danger":
+        escalation.mark_danger(conversation, source="nlu")
+    elif step.command == "hand_off":
+        escalation.hand_to_staff(conversation)
+    elif step.command == "consent_declined":
+        escalation.record_consent(conversation, False)
+    elif step.command == "record_screening":
+        answers = step.arguments.get("answers")
+        screening.record_screening(conversation, answers if isinstance(answers, dict) else {})
+    else:
+        log.error("engine sent an unknown command %r; ignored", step.command)
+    return None
+
+
+def _say(step: Say, language: str | None) -> Reply | None:
+    if step.response == "resources":
+        category = resources.INTENT_CATEGORIES.get(str(step.arguments.get("need", "")))
+        text = None
+        if category is not None:
+            intro = render_reply(wording.RESOURCES_INTRO, language)
+            text = resources.resources_text(category, language or "en", intro)
+        return Reply(Author.BOT, text or render_reply(wording.NO_RESOURCES, language))
+    if step.response == "not_understood":
+        return Reply(Author.BOT, render_reply(wording.NOT_UNDERSTOOD, language))
+    msgid = wording.BOT_RESPONSES.get(step.response)
+    if msgid is None:
+        log.error("engine asked for a response the app does not have: %s", step.response)
+        return None
+    return Reply(Author.BOT, render_reply(msgid, language))
+
+
+def _keyword(
+    texter: Texter, conversation: Conversation, match: KeywordMatch
+) -> tuple[list[Reply], list[str]]:
+    language = conversation.language
+    if language not in match.languages:
+        language = match.languages[0]
+        conversation.language = texter.language = language
+    if match.keyword is Keyword.STOP:
+        texter.opted_out, texter.opted_out_at = True, utcnow()
+        audit.record("texter", "opted_out", conversation.id)
+        return [_system(wording.STOP_CONFIRMED, language)], []
+    if match.keyword is Keyword.START:
+        texter.opted_out, texter.opted_out_at = False, None
+        audit.record("texter", "opted_in", conversation.id)
+        return [_system(wording.START_CONFIRMED, language)], []
+    if match.keyword is Keyword.HELP:
+        if texter.opted_out:
+            return [], []
+        # The second message names every language in itself: a texter can answer with one.
+        return [_system(wording.HELP_TEXT, language), Reply(Author.SYSTEM, language_menu())], []
+    text = render_reply(wording.DELETE_CONFIRMED, language)
+    erase_texter(texter)
+    return [], [text]
+
+
+def _system(msgid: str, language: str | None) -> Reply:
+    return Reply(Author.SYSTEM, render_reply(msgid, language))
+
+
+def _store(conversation: Conversation, inbound: Message, replies: list[Reply]) -> list[Message]:
+    """The one place replies are stored, in the order they are sent."""
+    stored = []
+    for reply in replies:
+        message = Message(
+            conversation=conversation,
+            direction=Direction.OUTBOUND,
+            author=reply.author,
+            body=reply.text,
+            in_reply_to_id=inbound.id,
+            status="queued",
+        )
+        db.session.add(message)
+        stored.append(message)
+    db.session.flush()
+    return stored

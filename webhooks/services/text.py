@@ -1,0 +1,48 @@
+"""An inbound body, normalised once for keyword, language and danger matching."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_PUNCTUATION = re.compile(r"[^\w\s]+", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+# Runs of 7+ digits (with spaces, dots, dashes) look like phone numbers.
+_PHONE_LIKE = re.compile(r"\+?\d[\d\s().-]{5,}\d")
+# Twilio's limit for one message: matching sees no more than this (the whole body is stored).
+MATCH_LIMIT = 1600
+
+
+def normalise(text: str) -> str:
+    """Lower case, accents stripped, punctuation to spaces, single spaces.
+
+    CJK and Hangul survive (NFKC recomposes Hangul after the marks are dropped).
+    """
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    recomposed = unicodedata.normalize("NFKC", stripped)
+    return _SPACES.sub(" ", _PUNCTUATION.sub(" ", recomposed)).strip()
+
+
+def redact_numbers(text: str) -> str:
+    """Phone-like digit runs out of anything sent to the bot engine."""
+    return _PHONE_LIKE.sub("<number>", text)
+
+
+@dataclass(frozen=True)
+class Body:
+    """One inbound message's text as each step of the message path needs it, computed once."""
+
+    raw: str  # as received: stored (encrypted), never matched whole
+    bounded: str  # at most MATCH_LIMIT characters: what detectors and the engine see
+    normalised: str  # ``normalise(bounded)``: keywords, language names, danger lexicon
+
+    @classmethod
+    def of(cls, raw: str) -> Body:
+        bounded = raw[:MATCH_LIMIT]
+        return cls(raw=raw, bounded=bounded, normalised=normalise(bounded))
+
+    @property
+    def empty(self) -> bool:
+        return not self.bounded.strip()
