@@ -59,7 +59,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         env=env,
         log_dir=work / "logs",
     )
-    flask = [str(Path(sys.executable).parent / "flask"), "--app", "hotline"]
+    flask = [str(Path(sys.executable).parent / "flask"), "--app", "webhooks"]
     for command in (["db", "upgrade"], ["seed-resources"]):
         subprocess.run(
             flask + command, env=stack.environment(), cwd=REPO_ROOT, check=True, capture_output=True
