@@ -123,16 +123,15 @@ class Stack:
     def start_app(self) -> None:
         venv_bin = Path(sys.executable).parent
         if self.app_server == "gunicorn":
+            # Exactly the README's production command, with the repo's configuration file.
             args = [
                 str(venv_bin / "gunicorn"),
-                "--bind",
-                f"127.0.0.1:{self.app_port}",
-                "--workers",
-                "2",
-                "--threads",
-                "8",
+                "-c",
+                "gunicorn.conf.py",
                 "webhooks.wsgi:app",
             ]
+            # Workers and threads come from the environment, as in production.
+            self.env.setdefault("HOTLINE_BIND", f"127.0.0.1:{self.app_port}")
         else:
             args = [
                 str(venv_bin / "flask"),

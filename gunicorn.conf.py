@@ -1,0 +1,26 @@
+"""gunicorn settings for the app in production: `gunicorn -c gunicorn.conf.py webhooks.wsgi:app`.
+
+Every value can be overridden from the environment (the names below) or gunicorn's own flags.
+Threads, not processes, carry concurrency: a worker waits on the engine (I/O) for most of a
+message. The engine never calls back into the app, so even one sync worker cannot deadlock.
+"""
+
+from __future__ import annotations
+
+import os
+
+# Behind the load balancer; never exposed directly (the console and /metrics live here too).
+bind = os.environ.get("HOTLINE_BIND", "127.0.0.1:8000").split(",")
+workers = int(os.environ.get("HOTLINE_WORKERS", "2"))
+worker_class = os.environ.get("HOTLINE_WORKER_CLASS", "gthread")
+threads = int(os.environ.get("HOTLINE_THREADS", "8"))
+# Twilio gives up on a webhook after 15 s; the engine's own deadline (RASA_TIMEOUT_SECONDS, 8 s)
+# is well inside that, so a worker is only killed when something is truly stuck.
+timeout = int(os.environ.get("HOTLINE_WORKER_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+# Access log lines carry paths and status codes only: no phone number or text is in a URL.
+accesslog = os.environ.get("HOTLINE_ACCESS_LOG", "-")
+errorlog = "-"
+# Proxy headers are trusted from the load balancer only (see CONSOLE_TRUSTED_PROXIES).
+forwarded_allow_ips = os.environ.get("HOTLINE_FORWARDED_ALLOW_IPS", "127.0.0.1")
