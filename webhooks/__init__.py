@@ -34,8 +34,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(twilio.bp)
     app.register_blueprint(ops.bp)
     from webhooks import admin, console
+    from webhooks.staff import pages
 
-    console.init_app(app)  # staff console, with CSRF protection for it and the admin area
+    pages.init_app(app)  # CSRF for the staff pages (console and admin), not for Twilio
+    console.init_app(app)
     admin.init_app(app)
     if app.config["SIMULATOR_ENABLED"]:
         from webhooks import simulator

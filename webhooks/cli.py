@@ -107,7 +107,7 @@ def seed_resources_command() -> None:
 @with_appcontext
 def create_user_command(username: str, role: str, totp: bool | None, password: str) -> None:
     """Create a console user; prints the two-factor provisioning URI when 2FA is on."""
-    from webhooks.console import accounts
+    from webhooks.staff import accounts
 
     try:
         user = accounts.create_user(username, password, role)

@@ -12,8 +12,6 @@ from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 
-from webhooks.console import accounts
-from webhooks.console.auth import session_values
 from webhooks.crypto import vault
 from webhooks.extensions import db
 from webhooks.models import (
@@ -28,6 +26,8 @@ from webhooks.models import (
     Texter,
 )
 from webhooks.models.base import utcnow
+from webhooks.staff import accounts
+from webhooks.staff.access import session_values
 
 PASSWORD = "correct horse battery"
 ROLES = ("staff", "supervisor", "admin")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pyotp
 
-from webhooks.console import accounts
 from webhooks.models import StaffRole
+from webhooks.staff import accounts
 
 
 def test_create_staff_prompting_for_the_password(app, runner):

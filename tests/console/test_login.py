@@ -15,9 +15,9 @@ from tests.console.helpers import (
     make_staff,
     totp_secret,
 )
-from webhooks.console import accounts
 from webhooks.extensions import db
 from webhooks.models import AuditEvent, StaffUser
+from webhooks.staff import accounts
 
 
 def sign_in(app, client, username, password=PASSWORD, **extra):
@@ -111,7 +111,7 @@ def test_repeated_failures_lock_the_username(app, client, staff_ids):
     # An admin unlocks.
     with app.app_context():
         user = db.session.get(StaffUser, staff_ids["staff"])
-        from webhooks.console import throttle
+        from webhooks.staff import throttle
 
         throttle.unlock(user)
         db.session.commit()

@@ -21,9 +21,9 @@ from werkzeug.serving import make_server
 from tests.conftest import settings_for_tests
 from webhooks import create_app
 from webhooks.config import REPO_ROOT
-from webhooks.console import accounts
 from webhooks.extensions import db
 from webhooks.models import Conversation, ConversationState
+from webhooks.staff import accounts
 
 pytestmark = pytest.mark.e2e
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, Flask, redirect, url_for
 from flask.typing import ResponseReturnValue
 
-from webhooks.console import protect
-from webhooks.console.auth import admin_required
+from webhooks.staff.access import admin_required
+from webhooks.staff.pages import protect
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 protect(bp)

@@ -8,13 +8,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from webhooks.admin import bp, editing
-from webhooks.console import accounts
-from webhooks.console.auth import admin_required, current_staff
+from webhooks.admin import bp
 from webhooks.extensions import db
 from webhooks.i18n import supported_languages
 from webhooks.models import Resource, ResourceCategory, ResourceChange
-from webhooks.services import audit
+from webhooks.services import audit, resource_editing
+from webhooks.staff import accounts
+from webhooks.staff.access import admin_required, current_staff
 
 
 def _load(resource_id: int) -> Resource:
@@ -27,9 +27,11 @@ def _load(resource_id: int) -> Resource:
 def _form_page(resource: Resource | None, values: dict[str, Any], status: int = 200) -> Any:
     preview = None
     try:
-        preview = editing.previews(editing.transient(editing.clean(values)))
-    except editing.ResourceError:
-        preview = editing.previews(resource) if resource is not None else None
+        preview = resource_editing.previews(
+            resource_editing.transient(resource_editing.clean(values))
+        )
+    except resource_editing.ResourceError:
+        preview = resource_editing.previews(resource) if resource is not None else None
     return render_template(
         "admin/resource_form.html",
         resource=resource,
@@ -41,7 +43,7 @@ def _form_page(resource: Resource | None, values: dict[str, Any], status: int = 
 
 
 def _values(resource: Resource) -> dict[str, Any]:
-    values = editing.snapshot(resource)
+    values = resource_editing.snapshot(resource)
     values["description"] = {t.language: t.description for t in resource.translations}
     return values
 
@@ -68,21 +70,21 @@ def resources() -> ResponseReturnValue:
 def new_resource() -> ResponseReturnValue:
     if request.method == "GET":
         return _form_page(None, {"active": True, "priority": 100, "region": "national"})
-    data = editing.from_form(request.form)
+    data = resource_editing.from_form(request.form)
     try:
-        values = editing.clean(data)
-    except editing.ResourceError as exc:
+        values = resource_editing.clean(data)
+    except resource_editing.ResourceError as exc:
         for error in exc.errors:
             flash(error, "error")
         return _form_page(None, data, 400)
     resource = Resource()
     resource.translations = []
-    editing.apply(resource, values)
+    resource_editing.apply(resource, values)
     db.session.add(resource)
     db.session.flush()
     user = current_staff()
-    editing.record_change(
-        resource, user.id, "created", editing.diff({}, editing.snapshot(resource))
+    resource_editing.record_change(
+        resource, user.id, "created", resource_editing.diff({}, resource_editing.snapshot(resource))
     )
     audit.record(user.actor, "resource_created", resource_id=resource.id)
     db.session.commit()
@@ -96,19 +98,19 @@ def edit_resource(resource_id: int) -> ResponseReturnValue:
     resource = _load(resource_id)
     if request.method == "GET":
         return _form_page(resource, _values(resource))
-    data = editing.from_form(request.form)
+    data = resource_editing.from_form(request.form)
     try:
-        values = editing.clean(data)
-    except editing.ResourceError as exc:
+        values = resource_editing.clean(data)
+    except resource_editing.ResourceError as exc:
         for error in exc.errors:
             flash(error, "error")
         return _form_page(resource, data, 400)
-    before = editing.snapshot(resource)
-    editing.apply(resource, values)
-    changes = editing.diff(before, editing.snapshot(resource))
+    before = resource_editing.snapshot(resource)
+    resource_editing.apply(resource, values)
+    changes = resource_editing.diff(before, resource_editing.snapshot(resource))
     if changes:
         user = current_staff()
-        editing.record_change(resource, user.id, "updated", changes)
+        resource_editing.record_change(resource, user.id, "updated", changes)
         audit.record(user.actor, "resource_updated", resource_id=resource.id, fields=len(changes))
         db.session.commit()
         flash("Saved.", "info")
@@ -122,8 +124,8 @@ def edit_resource(resource_id: int) -> ResponseReturnValue:
 def delete_resource(resource_id: int) -> ResponseReturnValue:
     resource = _load(resource_id)
     user = current_staff()
-    editing.record_change(
-        resource, user.id, "deleted", editing.diff(editing.snapshot(resource), {})
+    resource_editing.record_change(
+        resource, user.id, "deleted", resource_editing.diff(resource_editing.snapshot(resource), {})
     )
     audit.record(user.actor, "resource_deleted", resource_id=resource.id)
     db.session.delete(resource)
@@ -137,11 +139,13 @@ def delete_resource(resource_id: int) -> ResponseReturnValue:
 def preview() -> ResponseReturnValue:
     """Live preview while editing: the SMS in every language, its segments and encoding."""
     try:
-        values = editing.clean(editing.from_form(request.form))
-    except editing.ResourceError as exc:
+        values = resource_editing.clean(resource_editing.from_form(request.form))
+    except resource_editing.ResourceError as exc:
         return render_template("admin/_preview.html", previews=None, errors=exc.errors)
     return render_template(
-        "admin/_preview.html", previews=editing.previews(editing.transient(values)), errors=[]
+        "admin/_preview.html",
+        previews=resource_editing.previews(resource_editing.transient(values)),
+        errors=[],
     )
 
 

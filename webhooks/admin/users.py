@@ -9,12 +9,12 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 
 from webhooks.admin import bp
-from webhooks.console import accounts, throttle
-from webhooks.console.auth import admin_required, current_staff
 from webhooks.extensions import db
 from webhooks.models import StaffRole, StaffUser
 from webhooks.models.base import utcnow
 from webhooks.services import audit
+from webhooks.staff import accounts, throttle
+from webhooks.staff.access import admin_required, current_staff
 
 
 def _load(staff_id: int) -> StaffUser:

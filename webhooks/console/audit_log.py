@@ -12,10 +12,10 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import Select, func, select
 
 from webhooks.console import bp
-from webhooks.console.auth import current_staff, supervisor_required
 from webhooks.extensions import db
 from webhooks.models import AuditEvent, StaffUser
 from webhooks.services import audit
+from webhooks.staff.access import current_staff, supervisor_required
 
 PAGE_SIZE = 100
 EXPORT_LIMIT = 50_000

@@ -7,14 +7,16 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from webhooks.console import accounts, bp, handling
-from webhooks.console.auth import current_staff, role_required, staff_required, supervisor_required
+from webhooks.console import bp
 from webhooks.console.canned import canned_replies
-from webhooks.console.dispositions import DISPOSITIONS
 from webhooks.extensions import db
 from webhooks.models import Conversation, RiskLevel, StaffRole, StaffUser
+from webhooks.services import handling
+from webhooks.services.dispositions import DISPOSITIONS
 from webhooks.services.outbound import silent_too_long
 from webhooks.services.screening import QUESTIONS, screening_summary
+from webhooks.staff import accounts
+from webhooks.staff.access import current_staff, role_required, staff_required, supervisor_required
 
 # What each screening question asked, in the staff's words.
 QUESTION_LABELS = {

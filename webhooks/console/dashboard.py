@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import render_template, request
 from flask.typing import ResponseReturnValue
 
-from webhooks.console import bp, charts, stats
-from webhooks.console.auth import supervisor_required
+from webhooks.console import bp, charts
+from webhooks.services import stats
+from webhooks.staff.access import supervisor_required
 
 PERIODS = (7, 30, 90)
 

@@ -7,11 +7,12 @@ import time
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 
-from webhooks.console import accounts, bp, throttle
-from webhooks.console.auth import end_session, public, safe_next, start_session
+from webhooks.console import bp
 from webhooks.extensions import db
 from webhooks.models import StaffUser
 from webhooks.services import audit
+from webhooks.staff import accounts, throttle
+from webhooks.staff.access import end_session, public, safe_next, start_session
 
 # The second step must follow the first promptly.
 PENDING_SECONDS = 300

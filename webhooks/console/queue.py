@@ -10,8 +10,7 @@ from flask import render_template
 from flask.typing import ResponseReturnValue
 from sqlalchemy import ColumnElement, select
 
-from webhooks.console import accounts, bp
-from webhooks.console.auth import current_staff, role_required, staff_required
+from webhooks.console import bp
 from webhooks.extensions import db
 from webhooks.models import (
     Conversation,
@@ -23,6 +22,8 @@ from webhooks.models import (
 )
 from webhooks.models.base import utcnow
 from webhooks.services.screening import QUESTIONS
+from webhooks.staff import accounts
+from webhooks.staff.access import current_staff, role_required, staff_required
 
 
 @dataclass

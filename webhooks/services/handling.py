@@ -11,7 +11,6 @@ import requests
 from sqlalchemy import select
 from twilio.base.exceptions import TwilioException
 
-from webhooks.console.dispositions import BLOCKED, DISPOSITIONS
 from webhooks.extensions import db
 from webhooks.models import (
     Author,
@@ -25,6 +24,7 @@ from webhooks.models import (
 )
 from webhooks.models.base import utcnow
 from webhooks.services import audit, escalation, outbound
+from webhooks.services.dispositions import BLOCKED, DISPOSITIONS
 from webhooks.services.segments import segments
 
 log = logging.getLogger(__name__)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 
-from webhooks.console import accounts, bp
-from webhooks.console.auth import current_staff, staff_required, start_session
+from webhooks.console import bp
 from webhooks.extensions import db
 from webhooks.services import audit
+from webhooks.staff import accounts
+from webhooks.staff.access import current_staff, staff_required, start_session
 
 
 @bp.get("/account")

@@ -15,10 +15,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from webhooks.admin import editing
 from webhooks.extensions import db
 from webhooks.i18n import supported_languages
 from webhooks.models import Resource
+from webhooks.services import resource_editing
 
 MAX_ROWS = 5000
 
@@ -27,7 +27,7 @@ def _entries() -> list[dict[str, Any]]:
     entries = []
     for resource in db.session.scalars(select(Resource).order_by(Resource.id)):
         entry: dict[str, Any] = {"id": resource.id}
-        entry.update({k: v for k, v in editing.snapshot(resource).items() if ":" not in k})
+        entry.update({k: v for k, v in resource_editing.snapshot(resource).items() if ":" not in k})
         entry["description"] = {t.language: t.description for t in resource.translations}
         entries.append(entry)
     return entries
@@ -38,7 +38,11 @@ def export_json() -> str:
 
 
 def csv_columns() -> list[str]:
-    return ["id", *editing.FIELDS, *(f"description_{lang}" for lang in supported_languages())]
+    return [
+        "id",
+        *resource_editing.FIELDS,
+        *(f"description_{lang}" for lang in supported_languages()),
+    ]
 
 
 def export_csv() -> str:
@@ -58,9 +62,11 @@ def parse_json(text: str) -> list[dict[str, Any]]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise editing.ResourceError([f"Not valid JSON: {exc.msg} (line {exc.lineno})."]) from exc
+        raise resource_editing.ResourceError(
+            [f"Not valid JSON: {exc.msg} (line {exc.lineno})."]
+        ) from exc
     if not isinstance(data, list) or not all(isinstance(e, dict) for e in data):
-        raise editing.ResourceError(["The JSON must be a list of resources."])
+        raise resource_editing.ResourceError(["The JSON must be a list of resources."])
     return data
 
 
@@ -68,7 +74,7 @@ def parse_csv(text: str) -> list[dict[str, Any]]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))  # spreadsheets add a BOM
     missing = {"category", "name"} - set(reader.fieldnames or [])
     if missing:
-        raise editing.ResourceError([f"Missing column(s): {', '.join(sorted(missing))}."])
+        raise resource_editing.ResourceError([f"Missing column(s): {', '.join(sorted(missing))}."])
     entries = []
     for row in reader:
         entry: dict[str, Any] = {k: v for k, v in row.items() if k and "description_" not in k}
@@ -84,37 +90,37 @@ def parse_csv(text: str) -> list[dict[str, Any]]:
 def import_entries(entries: list[dict[str, Any]], staff_user_id: int | None) -> tuple[int, int]:
     """All or nothing: every row is validated before any is saved. Returns (created, updated)."""
     if len(entries) > MAX_ROWS:
-        raise editing.ResourceError([f"At most {MAX_ROWS} resources in one import."])
+        raise resource_editing.ResourceError([f"At most {MAX_ROWS} resources in one import."])
     cleaned: list[tuple[Resource | None, dict[str, Any]]] = []
     errors: list[str] = []
     for number, entry in enumerate(entries, start=1):
         try:
-            values = editing.clean(entry)
-        except editing.ResourceError as exc:
+            values = resource_editing.clean(entry)
+        except resource_editing.ResourceError as exc:
             errors.extend(f"Row {number}: {error}" for error in exc.errors)
             continue
         resource_id = str(entry.get("id") or "").strip()
         existing = db.session.get(Resource, int(resource_id)) if resource_id.isdigit() else None
         cleaned.append((existing, values))
     if errors:
-        raise editing.ResourceError(errors)
+        raise resource_editing.ResourceError(errors)
     created = updated = 0
     for existing, values in cleaned:
         if existing is None:
             resource = Resource()
             resource.translations = []
-            editing.apply(resource, values)
+            resource_editing.apply(resource, values)
             db.session.add(resource)
             db.session.flush()
-            changes = editing.diff({}, editing.snapshot(resource))
+            changes = resource_editing.diff({}, resource_editing.snapshot(resource))
             created += 1
         else:
-            before = editing.snapshot(existing)
-            editing.apply(existing, values)
-            changes = editing.diff(before, editing.snapshot(existing))
+            before = resource_editing.snapshot(existing)
+            resource_editing.apply(existing, values)
+            changes = resource_editing.diff(before, resource_editing.snapshot(existing))
             if not changes:
                 continue
             resource = existing
             updated += 1
-        editing.record_change(resource, staff_user_id, "imported", changes)
+        resource_editing.record_change(resource, staff_user_id, "imported", changes)
     return created, updated
