@@ -5,6 +5,7 @@ Started once per test session (Rasa needs about a minute); each test uses its ow
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import subprocess
 import sys
@@ -84,9 +85,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 class Texter:
     """A phone texting the running app through the signed webhook, as Twilio would."""
 
-    def __init__(self, stack: Stack, number: str) -> None:
+    def __init__(self, stack: Stack, number: str, app_url: str | None = None) -> None:
         self.stack = stack
         self.number = number
+        self.app_url = app_url or stack.app_url
         self.sids = itertools.count(1)
 
     def send(self, body: str, **extra: str) -> list[str]:
@@ -102,7 +104,7 @@ class Texter:
             "Body": body,
             **extra,
         }
-        url = f"{self.stack.app_url}/webhooks/twilio/sms"
+        url = f"{self.app_url}/webhooks/twilio/sms"
         signature = RequestValidator(AUTH_TOKEN).compute_signature(url, form)
         return requests.post(url, data=form, headers={"X-Twilio-Signature": signature}, timeout=60)
 
@@ -139,4 +141,23 @@ def texter(stack: Stack) -> Texter:
 
 @pytest.fixture
 def make_texter(stack: Stack) -> Any:
-    return lambda: Texter(stack, f"+1555888{next(_numbers):04d}")
+    return lambda app_url=None: Texter(stack, f"+1555888{next(_numbers):04d}", app_url)
+
+
+@contextlib.contextmanager
+def another_app(stack: Stack, server: str, **env: str) -> Iterator[Stack]:
+    """One more app process on the stack's database, engine and actions (its own port)."""
+    app = Stack(
+        app_port=free_port(),
+        rasa_port=stack.rasa_port,
+        actions_port=stack.actions_port,
+        env={**stack.env, **env},
+        log_dir=stack.log_dir / f"app-{server}-{free_port()}",
+        app_server=server,
+    )
+    app.start_app()
+    try:
+        app.wait_healthy(timeout=120)
+        yield app
+    finally:
+        app.stop()
