@@ -88,7 +88,7 @@ bot-test: $(MODEL)
 e2e: $(VENV)/.installed $(MODEL) translations browser
 	$(VENV)/bin/pytest -m e2e -q
 
-bench: install $(MODEL) translations instance/dev-secrets.json migrate
+bench: install $(MODEL) translations
 	$(VENV)/bin/python -m scripts.bench $(BENCH_ARGS)
 
 ## make eval: NLU cross-validation per intent and language, danger recall on held-out texts

@@ -1,9 +1,10 @@
-"""`make bench`: signed webhook requests vs. the same texts straight to Rasa's REST endpoint.
+"""`make bench`: the signed webhook path vs. the same model served by Rasa alone.
 
-Starts the stack (or uses one already running at --app-url/--rasa-url), sends N requests at
-concurrency C to each, and prints throughput and latency percentiles and their ratio. The
-difference is what the app adds: signature check, encryption, database, keywords, language,
-safety net, NLG round trips from the engine back to the app.
+Rasa alone is what a team would run instead of this app: `rasa run` with the same model, its
+domain responses and actions, texts posted straight to its REST channel, no app in front. The
+webhook path adds what the hotline needs: Twilio signature check, encryption, the database,
+keywords, language, the danger net, rendering from the catalogs. Both run in one process tree
+in one run, at each concurrency, and the ratios are printed side by side.
 """
 
 from __future__ import annotations
@@ -13,15 +14,17 @@ import itertools
 import os
 import statistics
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import requests
 from twilio.request_validator import RequestValidator
 
-from scripts.devstack import Stack
-from webhooks.config import REPO_ROOT, load_config
+from scripts.devstack import Stack, free_port
+from webhooks.crypto import generate_key, generate_secret
 
+# Conversations of a few turns: greetings, needs, screening openers, consent, small talk.
 TEXTS = [
     "hi",
     "i need a safe place to sleep",
@@ -36,6 +39,7 @@ TEXTS = [
     "no me pagan",
     "where can i get legal help",
 ]
+TURNS_PER_PHONE = 4
 
 
 @dataclass
@@ -53,16 +57,8 @@ class Result:
     def throughput(self) -> float:
         return len(self.latencies) / self.wall
 
-    def line(self) -> str:
-        return (
-            f"{self.name:<16} n={len(self.latencies):<5} errors={self.errors:<3} "
-            f"throughput={self.throughput:7.1f}/s  p50={self.percentile(50):7.1f} ms  "
-            f"p95={self.percentile(95):7.1f} ms  p99={self.percentile(99):7.1f} ms  "
-            f"mean={statistics.mean(self.latencies) * 1000:7.1f} ms"
-        )
 
-
-def run(name: str, n: int, concurrency: int, send) -> Result:  # type: ignore[no-untyped-def]
+def run(n: int, concurrency: int, send: Callable[[int], bool], name: str = "") -> Result:
     latencies: list[float] = []
     errors = 0
 
@@ -79,69 +75,118 @@ def run(name: str, n: int, concurrency: int, send) -> Result:  # type: ignore[no
     return Result(name, latencies, errors, time.perf_counter() - started)
 
 
+def table(rows: list[tuple[int, Result, Result]]) -> str:
+    head = (
+        f"{'c':>2}  {'path':<22}{'n':>5}{'err':>5}{'msg/s':>8}"
+        f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'mean ms':>9}"
+    )
+    lines = [head, "-" * len(head)]
+    for c, webhook, bare in rows:
+        for r in (webhook, bare):
+            lines.append(
+                f"{c:>2}  {r.name:<22}{len(r.latencies):>5}{r.errors:>5}{r.throughput:>8.1f}"
+                f"{r.percentile(50):>9.1f}{r.percentile(95):>9.1f}{r.percentile(99):>9.1f}"
+                f"{statistics.mean(r.latencies) * 1000:>9.1f}"
+            )
+        lines.append(
+            f"{c:>2}  {'ratio webhook/bare':<22}{'':>10}"
+            f"{webhook.throughput / bare.throughput:>7.2f}x"
+            f"{webhook.percentile(50) / bare.percentile(50):>8.2f}x"
+            f"{webhook.percentile(95) / bare.percentile(95):>8.2f}x"
+            f"{webhook.percentile(99) / bare.percentile(99):>8.2f}x"
+        )
+        lines.append("")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("-n", type=int, default=int(os.environ.get("BENCH_N", "400")))
-    parser.add_argument("-c", type=int, default=int(os.environ.get("BENCH_C", "8")))
-    parser.add_argument("--app-url", default=None, help="use a running app instead of starting one")
-    parser.add_argument("--rasa-url", default="http://127.0.0.1:5005")
-    parser.add_argument("--server", choices=["gunicorn", "flask"], default="gunicorn")
+    parser.add_argument(
+        "-c",
+        type=int,
+        nargs="+",
+        default=[int(c) for c in os.environ.get("BENCH_C", "1 8").split()],
+    )
     args = parser.parse_args()
 
-    config = load_config(str(REPO_ROOT / "instance"))
-    token = config["TWILIO_AUTH_TOKEN"]
-    stack = None
-    if args.app_url is None:
-        stack = Stack(app_port=5100, rasa_port=5105, actions_port=5155, app_server=args.server)
-        print(f"starting the stack ({args.server}, Rasa, actions)...")
-        stack.start()
-        stack.wait_healthy()
-        app_url, rasa_url = stack.app_url, stack.rasa_url
-    else:
-        app_url, rasa_url = args.app_url.rstrip("/"), args.rasa_url.rstrip("/")
+    work = Stack().log_dir.parent / "bench"
+    work.mkdir(parents=True, exist_ok=True)
+    auth_token = generate_secret(16)
+    # The production command and configuration (gunicorn.conf.py), on a database of its own.
+    stack = Stack(
+        app_port=free_port(),
+        rasa_port=free_port(),
+        actions_port=free_port(),
+        app_server="gunicorn",
+        log_dir=work / "logs",
+        env={
+            "HOTLINE_ENV": "production",
+            "DATABASE_URL": f"sqlite:///{work / f'bench-{int(time.time())}.db'}",
+            "SECRET_KEY": generate_secret(),
+            "HOTLINE_ENCRYPTION_KEYS": generate_key(),
+            "HOTLINE_HASH_KEY": generate_secret(),
+            "HOTLINE_ENGINE_TOKEN": generate_secret(),
+            "TWILIO_AUTH_TOKEN": auth_token,
+        },
+    )
+    stack.migrate()
+    print("starting Rasa, the action server and the app (gunicorn, gunicorn.conf.py)...")
+    stack.start()
     session = requests.Session()
-    session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=args.c * 2))
+    session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=32))
     run_id = int(time.time())
-    counter = itertools.count()
+    sids = itertools.count()
+    token = {"token": stack.environment()["HOTLINE_ENGINE_TOKEN"]}
 
-    phones = max(1, args.n // 4)
+    def webhook(prefix: str, phones: int) -> Callable[[int], bool]:
+        def send(i: int) -> bool:
+            # A phone's turns are far apart in the run: no phone has two texts in flight
+            # (Rasa queues those behind its per-conversation lock, for either path).
+            form = {
+                "MessageSid": f"SMbench{run_id}{next(sids):020d}",
+                "From": f"+1{prefix}{i % phones:06d}",
+                "To": "+15550100000",
+                "Body": TEXTS[i % len(TEXTS)],
+            }
+            url = f"{stack.app_url}/webhooks/twilio/sms"
+            signature = RequestValidator(auth_token).compute_signature(url, form)
+            r = session.post(url, data=form, headers={"X-Twilio-Signature": signature}, timeout=30)
+            return r.status_code == 200 and b"<Message" in r.content
 
-    def webhook(i: int) -> bool:
-        # Four messages a phone, far apart in the run: conversations of a few turns, and no
-        # phone with two texts in flight at once (Rasa queues those behind a 1-second lock poll).
-        form = {
-            "MessageSid": f"SMbench{run_id}{next(counter):020d}",
-            "From": f"+1555{run_id % 1000:03d}{i % phones:04d}",
-            "To": "+15550100000",
-            "Body": TEXTS[i % len(TEXTS)],
-        }
-        url = f"{app_url}/webhooks/twilio/sms"
-        signature = RequestValidator(token).compute_signature(url, form)
-        r = session.post(url, data=form, headers={"X-Twilio-Signature": signature}, timeout=30)
-        return r.status_code == 200 and b"<Message" in r.content
+        return send
 
-    def rasa(i: int) -> bool:
-        body = {"sender": f"bench-{run_id}-{i % phones}", "message": TEXTS[i % len(TEXTS)]}
-        r = session.post(f"{rasa_url}/webhooks/rest/webhook", json=body, timeout=30)
-        return r.status_code == 200
+    def bare(prefix: str, phones: int) -> Callable[[int], bool]:
+        def send(i: int) -> bool:
+            body = {"sender": f"bench-{prefix}-{i % phones}", "message": TEXTS[i % len(TEXTS)]}
+            r = session.post(
+                f"{stack.rasa_url}/webhooks/rest/webhook", json=body, params=token, timeout=30
+            )
+            return r.status_code == 200 and bool(r.json())
+
+        return send
 
     try:
-        # Warm both paths (model loading, first NLG calls) before measuring.
-        run("warm-up", 20, 2, webhook)
-        run("warm-up", 20, 2, rasa)
-        print(f"\nN={args.n} requests, concurrency={args.c}, app server={args.server}")
-        via_app = run("webhook (app)", args.n, args.c, webhook)
-        direct = run("rasa direct", args.n, args.c, rasa)
-        print(via_app.line())
-        print(direct.line())
-        print(
-            f"ratio app/rasa:  p50 x{via_app.percentile(50) / direct.percentile(50):.2f}  "
-            f"p95 x{via_app.percentile(95) / direct.percentile(95):.2f}  "
-            f"throughput x{via_app.throughput / direct.throughput:.2f}"
-        )
+        stack.wait_healthy()
+        phones = max(1, args.n // TURNS_PER_PHONE)
+        # Warm both paths (models, caches, connection pools) before measuring.
+        run(40, 2, webhook("5550", 10))
+        run(40, 2, bare("warm", 10))
+        rows = []
+        for index, c in enumerate(args.c):
+            prefix = f"555{index + 1}"
+            # Alternate the order so neither path always runs on a warmer machine.
+            first, second = ("webhook", "bare") if index % 2 == 0 else ("bare", "webhook")
+            results = {}
+            for which in (first, second):
+                send = webhook(prefix, phones) if which == "webhook" else bare(prefix, phones)
+                name = "signed webhook (app)" if which == "webhook" else "bare Rasa"
+                results[which] = run(args.n, c, send, name)
+            rows.append((c, results["webhook"], results["bare"]))
+        print(f"\nn={args.n} texts per run, {TURNS_PER_PHONE} turns per phone, same model\n")
+        print(table(rows))
     finally:
-        if stack is not None:
-            stack.stop()
+        stack.stop()
 
 
 if __name__ == "__main__":

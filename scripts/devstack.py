@@ -147,6 +147,18 @@ class Stack:
             ]
         self._spawn("app", args)
 
+    def migrate(self) -> None:
+        """Bring the stack's database to the latest schema, with the starting resources."""
+        flask = [str(Path(sys.executable).parent / "flask"), "--app", "webhooks"]
+        for command in (["db", "upgrade"], ["seed-resources"]):
+            subprocess.run(
+                flask + command,
+                env=self.environment(),
+                cwd=REPO_ROOT,
+                check=True,
+                capture_output=True,
+            )
+
     def start(self) -> None:
         self.start_app()
         self.start_actions()

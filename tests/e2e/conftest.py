@@ -7,11 +7,8 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,7 +17,6 @@ from twilio.request_validator import RequestValidator
 
 from scripts.devstack import MODEL, Stack, free_port
 from webhooks import create_app
-from webhooks.config import REPO_ROOT
 from webhooks.crypto import generate_key, generate_secret
 from webhooks.extensions import db
 from webhooks.services.screening import screening_summary
@@ -60,11 +56,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         env=env,
         log_dir=work / "logs",
     )
-    flask = [str(Path(sys.executable).parent / "flask"), "--app", "webhooks"]
-    for command in (["db", "upgrade"], ["seed-resources"]):
-        subprocess.run(
-            flask + command, env=stack.environment(), cwd=REPO_ROOT, check=True, capture_output=True
-        )
+    stack.migrate()
     stack.inspector = create_app(  # type: ignore[attr-defined]
         {
             "SQLALCHEMY_DATABASE_URI": env["DATABASE_URL"],
