@@ -16,9 +16,8 @@ import yaml
 from babel.support import Translations
 from flask import current_app
 
-from webhooks.config import REPO_ROOT
-
-LOCALES_DIR = REPO_ROOT / "locales"
+# The catalogs (top-level locales/ in the repository, linked into the package so a wheel has them).
+LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 LANGUAGE_DATA_DIR = Path(__file__).resolve().parent / "data" / "languages"
 CATALOG_DOMAIN = "messages"
 SOURCE_LANGUAGE = "en"
