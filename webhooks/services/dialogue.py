@@ -69,6 +69,9 @@ class Dialogue:
         self.session = requests.Session()
         # Enough pooled connections for a threaded app under load.
         self.session.mount("http://", HTTPAdapter(pool_connections=4, pool_maxsize=32))
+        # The engine is ours, on the private network: no proxy settings or .netrc to consult
+        # (requests reads them from the environment on every call otherwise).
+        self.session.trust_env = False
 
     def init_app(self, app: Flask) -> None:
         app.extensions["dialogue"] = self
