@@ -1,4 +1,4 @@
-# Two environments (DESIGN.md): .venv for the app, actions and tests (Python 3.11+),
+# Two environments (docs/architecture.md): .venv for the app, actions and tests (Python 3.11+),
 # .venv-rasa for the Rasa engine (Python 3.10, rasa==3.6.21 only).
 SHELL := /bin/bash
 PYTHON ?= python3
