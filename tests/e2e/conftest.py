@@ -16,6 +16,7 @@ import requests
 from twilio.request_validator import RequestValidator
 
 from scripts.devstack import MODEL, Stack, free_port
+from tests.e2e.browser import live, page, unreachable_engine  # noqa: F401  (browser fixtures)
 from webhooks import create_app
 from webhooks.crypto import generate_key, generate_secret
 from webhooks.extensions import db
