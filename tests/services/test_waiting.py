@@ -22,9 +22,9 @@ from webhooks.models import (
     ConversationState,
     Message,
     RiskLevel,
-    Texter,
 )
 from webhooks.models.base import utcnow
+from webhooks.services.texters import find_texter
 from webhooks.services.waiting import tick
 
 PHONE = "+15551230001"
@@ -190,7 +190,8 @@ def test_idle_conversation_closes_itself_and_the_next_text_starts_fresh(app, fak
         assert db.session.get(Conversation, waiting).state == ConversationState.WAITING_FOR_STAFF
     phone.send("hi again")
     with app.app_context():
-        texter = db.session.scalars(select(Texter)).first()
+        texter = find_texter(PHONE)
+        assert texter is not None
         conversations = sorted(texter.conversations, key=lambda c: c.id)
         assert len(conversations) == 2 and conversations[1].state == ConversationState.WITH_BOT
         assert conversations[1].engine_id != first_engine_id  # the bot starts fresh

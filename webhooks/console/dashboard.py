@@ -11,6 +11,12 @@ from webhooks.services import audit, dispositions, exports, stats
 from webhooks.staff.access import current_staff, supervisor_required
 
 PERIODS = (7, 30, 90)
+# What fits left of a bar in the charts (admins' labels can be long).
+LABEL_CHARS = 17
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
 
 
 @bp.get("/dashboard")
@@ -35,7 +41,7 @@ def dashboard() -> ResponseReturnValue:
         risk_chart=charts.bars("Conversations by risk level", numbers.risks),
         disposition_chart=charts.bars(
             "Closed conversations by outcome",
-            [(labels.get(k, k), n) for k, n in numbers.dispositions],
+            [(_short(labels.get(k, k)), n) for k, n in numbers.dispositions],
         ),
         survey_chart=charts.bars(
             "Survey answers", [(a.replace("_", " "), n) for a, n in numbers.survey_answers]
