@@ -159,6 +159,11 @@ class Stack:
                 capture_output=True,
             )
 
+    def start_tick(self) -> None:
+        """Scheduled work for `make run`, as cron runs `flask tick` in production."""
+        flask = str(Path(sys.executable).parent / "flask")
+        self._spawn("tick", [flask, "--app", "webhooks", "tick", "--every", "30"])
+
     def start(self) -> None:
         self.start_app()
         self.start_actions()
@@ -220,6 +225,7 @@ def main() -> None:
     print("starting the app, the action server and the Rasa server (Rasa takes about a minute)...")
     print(f"logs: {stack.log_dir}/")
     stack.start()
+    stack.start_tick()
     try:
         health = stack.wait_healthy()
         print(f"ready: {health['checks']}")

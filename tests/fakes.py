@@ -123,3 +123,71 @@ def english(response: str, emergency_number: str = "911") -> str:
     from webhooks.wording import BOT_RESPONSES
 
     return BOT_RESPONSES[response].format(emergency_number=emergency_number)
+
+
+@dataclass
+class HttpRecorder(_Server):
+    """Any JSON webhook receiver (the on-call supervisor's): records, answers 200."""
+
+    def respond(self, request: Recorded) -> tuple[int, Any]:
+        return 200, {"ok": True}
+
+
+@dataclass
+class SmtpRecorder:
+    """A tiny SMTP server (enough of RFC 5321 for smtplib) that keeps every message it gets."""
+
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    server: Any = None
+
+    @property
+    def port(self) -> int:
+        return int(self.server.server_address[1])
+
+    def start(self) -> None:
+        import socketserver
+
+        outer = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def reply(self, line: str) -> None:
+                self.wfile.write((line + "\r\n").encode())
+
+            def handle(self) -> None:
+                self.reply("220 recorder ready")
+                sender, recipients = "", []
+                while True:
+                    line = self.rfile.readline().decode("utf-8", "replace").rstrip("\r\n")
+                    if not line:
+                        return
+                    verb = line.split(" ", 1)[0].upper()
+                    if verb in ("EHLO", "HELO"):
+                        self.reply("250 recorder")
+                    elif verb == "MAIL":
+                        sender, recipients = line.split(":", 1)[1].strip(" <>"), []
+                        self.reply("250 ok")
+                    elif verb == "RCPT":
+                        recipients.append(line.split(":", 1)[1].strip(" <>"))
+                        self.reply("250 ok")
+                    elif verb == "DATA":
+                        self.reply("354 end with .")
+                        lines = []
+                        while (data := self.rfile.readline().decode()) not in (".\r\n", ""):
+                            lines.append(data[1:] if data.startswith("..") else data)
+                        outer.messages.append(
+                            {"from": sender, "to": recipients, "data": "".join(lines)}
+                        )
+                        self.reply("250 queued")
+                    elif verb == "QUIT":
+                        self.reply("221 bye")
+                        return
+                    else:
+                        self.reply("250 ok")
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

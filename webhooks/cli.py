@@ -1,4 +1,4 @@
-"""`flask` commands: development secrets, key rotation, retention purge, console users."""
+"""`flask` commands: development secrets, key rotation, retention purge, console users, tick."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(purge)
     app.cli.add_command(seed_resources_command)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(tick_command)
 
 
 @click.command("dev-secrets")
@@ -124,3 +125,32 @@ def create_user_command(username: str, role: str, totp: bool | None, password: s
     if user.totp_secret:
         click.echo("Add this to an authenticator app (it is shown only now):")
         click.echo(accounts.provisioning_uri(user, user.totp_secret))
+
+
+@click.command("tick")
+@click.option(
+    "--every",
+    type=float,
+    default=None,
+    help="Keep running, once every this many seconds (make run). Default: once, for cron.",
+)
+@with_appcontext
+def tick_command(every: float | None) -> None:
+    """Scheduled work: still-in-line texts, urgent alerts, idle closing (cron: every minute)."""
+    import time
+
+    from webhooks.services.waiting import tick
+
+    while True:
+        try:
+            click.echo(f"tick: {tick()}")
+        except Exception as exc:  # a loop that dies silently would forget waiting texters
+            db.session.rollback()
+            if every is None:
+                raise
+            click.echo(f"tick failed: {type(exc).__name__}", err=True)
+        finally:
+            db.session.remove()
+        if every is None:
+            return
+        time.sleep(every)

@@ -101,6 +101,21 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
         "STAFF_2FA_REQUIRED": _bool(env.get("STAFF_2FA_REQUIRED")),
         # How often the open queue and conversation pages ask for news.
         "CONSOLE_POLL_SECONDS": int(env.get("CONSOLE_POLL_SECONDS", "3")),
+        # WhatsApp on the same webhook: the sender address for staff replies over REST.
+        "TWILIO_WHATSAPP_FROM": env.get("TWILIO_WHATSAPP_FROM", ""),
+        # Scheduled work (`flask tick`): waiting texters, urgent alerts, idle conversations.
+        "STILL_IN_LINE_MINUTES": float(env.get("STILL_IN_LINE_MINUTES", "10")),
+        "URGENT_ALERT_MINUTES": float(env.get("URGENT_ALERT_MINUTES", "5")),
+        "IDLE_CLOSE_HOURS": float(env.get("IDLE_CLOSE_HOURS", "4")),
+        # The on-call supervisor, told of urgent texters nobody has claimed (both optional).
+        "ONCALL_EMAIL": env.get("ONCALL_EMAIL", ""),
+        "ONCALL_WEBHOOK_URL": env.get("ONCALL_WEBHOOK_URL", ""),
+        "SMTP_HOST": env.get("SMTP_HOST", ""),
+        "SMTP_PORT": int(env.get("SMTP_PORT", "25")),
+        "SMTP_USERNAME": env.get("SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": env.get("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": _bool(env.get("SMTP_STARTTLS")),
+        "SMTP_FROM": env.get("SMTP_FROM", "hotline@localhost"),
     }
     if mode == "production":
         missing = [key for key in REQUIRED_SECRETS if not config[key]]

@@ -43,6 +43,31 @@ NOT_UNDERSTOOD = N_(
     "problems at work."
 )
 
+# Outside operating hours: the consent question and the handoff (or safety) reply.
+AFTER_HOURS_OFFER = N_(
+    "Our team is away right now. Do you want a person to write to you here when they are "
+    "back? Reply YES or NO."
+)
+AFTER_HOURS = N_(
+    "Our team is away now and back {back_at}. A person will write to you then. In danger, "
+    "call {emergency_number}. Day or night: {national_line}."
+)
+AFTER_HOURS_FALLBACK = N_(
+    "Our team is away now. A person will write to you when they are back. In danger, call "
+    "{emergency_number}."
+)
+# Waiting for staff longer than STILL_IN_LINE_MINUTES: sent once per wait.
+STILL_IN_LINE = N_(
+    "You are still in line. A person will write to you as soon as they can. In danger, call "
+    "{emergency_number}."
+)
+# After staff close a conversation, when admins switch the survey on.
+SURVEY_QUESTION = N_(
+    "Did this conversation help you? Reply 1 for yes, 2 for a little, 3 for no. You do not "
+    "have to answer."
+)
+SURVEY_THANKS = N_("Thank you for your answer. Write again any time.")
+
 
 # The bot's responses, by the names in bot/domain.yml (each there is ``custom: {say: <name>}``).
 BOT_RESPONSES: dict[str, str] = {

@@ -37,6 +37,14 @@ REQUIRED = {
     "console.audit_log": "supervisor",
     "console.audit_export": "supervisor",
     "console.dashboard": "supervisor",
+    "console.export_csv": "supervisor",
+    "console.set_flag": "staff",
+    "console.earlier": "staff",
+    "console.alerts": "staff",
+    "console.supervisor": "supervisor",
+    "console.supervisor_health": "supervisor",
+    "console.observe": "supervisor",
+    "console.observe_transcript": "supervisor",
     "admin.index": "admin",
     "admin.resources": "admin",
     "admin.new_resource": "admin",
@@ -55,6 +63,14 @@ REQUIRED = {
     "admin.reset_two_factor": "admin",
     "admin.reset_password": "admin",
     "admin.unlock": "admin",
+    "admin.hours": "admin",
+    "admin.save_hours": "admin",
+    "admin.add_closure": "admin",
+    "admin.delete_closure": "admin",
+    "admin.save_operation_settings": "admin",
+    "admin.dispositions": "admin",
+    "admin.add_disposition": "admin",
+    "admin.update_disposition": "admin",
 }
 
 
@@ -69,7 +85,7 @@ def _routes(app: Flask) -> list[tuple[str, str, str]]:
 
 
 def _url(rule: str, ids: dict[str, int]) -> str:
-    url = rule.replace("<any(json, csv):fmt>", "json")
+    url = rule.replace("<any(json, csv):fmt>", "json").replace("<key>", "other")
     return re.sub(r"<int:(\w+)>", lambda m: str(ids[m.group(1)]), url)
 
 
@@ -91,6 +107,8 @@ def test_who_gets_in(app, signed_in, staff_ids, role):
         "conversation_id": escalation(app, assigned_staff_id=staff_ids.get(role or "staff")),
         "resource_id": 999_999,  # missing: a 404 still shows the door was open
         "staff_id": victim,
+        "earlier_id": 999_999,
+        "closure_id": 999_999,
     }
     for endpoint, method, rule in _routes(app):
         browser = signed_in(role)  # fresh each time: a route may sign out or change the role

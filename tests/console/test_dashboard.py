@@ -26,7 +26,7 @@ def test_numbers_and_charts(app, signed_in):
     assert 'id="escalated">2<' in html
     assert 'id="escalation-rate">67%<' in html
     assert 'id="median-wait">5 min<' in html
-    assert html.count("<svg") == 4
+    assert html.count("<svg") == 5  # volume, languages, risk, outcomes, survey
     assert ">es<" in html and ">urgent<" in html
     assert "secret one" not in html and "0001" not in html
 

@@ -13,11 +13,13 @@ from typing import Any
 
 import pytest
 import requests
+from flask import appcontext_pushed
 from twilio.request_validator import RequestValidator
 
 from scripts.devstack import MODEL, Stack, free_port
+from tests.e2e.browser import live, page, unreachable_engine  # noqa: F401  (browser fixtures)
 from webhooks import create_app
-from webhooks.crypto import generate_key, generate_secret
+from webhooks.crypto import generate_key, generate_secret, vault
 from webhooks.extensions import db
 from webhooks.services.screening import screening_summary
 from webhooks.services.texters import find_texter
@@ -66,6 +68,14 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             "RASA_URL": stack.rasa_url,
         }
     )
+    # The vault is one per process, and the browser tests' apps configure it with keys of their
+    # own: whenever the inspector is used, it puts the stack's keys back (whatever ran before).
+    inspector = stack.inspector  # type: ignore[attr-defined]
+
+    def stack_keys(sender: Any, **_: Any) -> None:
+        vault.init_app(sender)
+
+    appcontext_pushed.connect(stack_keys, inspector, weak=False)
     stack.start()
     try:
         stack.wait_healthy(timeout=300)

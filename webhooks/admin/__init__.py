@@ -22,4 +22,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
-from webhooks.admin import import_export, resources, users  # noqa: E402,F401  (routes register on bp)
+from webhooks.admin import (  # noqa: E402,F401  (routes register on bp)
+    import_export,
+    operations,
+    resources,
+    users,
+)

@@ -22,4 +22,5 @@ from webhooks.console import (  # noqa: E402,F401  (routes register on bp)
     login,
     my_account,
     queue,
+    supervision,
 )

@@ -11,9 +11,8 @@ from webhooks.console import bp
 from webhooks.console.canned import canned_replies
 from webhooks.extensions import db
 from webhooks.models import Conversation, RiskLevel, StaffRole, StaffUser
-from webhooks.services import handling
-from webhooks.services.dispositions import DISPOSITIONS
-from webhooks.services.outbound import silent_too_long
+from webhooks.services import dispositions, handling, history
+from webhooks.services.outbound import silent_too_long, whatsapp_window_closed
 from webhooks.services.screening import QUESTIONS, screening_summary
 from webhooks.staff import accounts
 from webhooks.staff.access import current_staff, role_required, staff_required, supervisor_required
@@ -70,7 +69,12 @@ def _page(conversation: Conversation, draft: str = "", status: int = 200) -> Res
         screening=screening,
         notes=conversation.notes,
         canned=canned_replies(conversation.language),
-        dispositions=DISPOSITIONS,
+        dispositions=dispositions.choices(),
+        disposition_labels=dispositions.labels(),
+        earlier=history.earlier_conversations(conversation),
+        flags=history.flags(conversation.texter),
+        flag_labels=history.FLAGS,
+        whatsapp_closed=whatsapp_window_closed(conversation),
         risk_levels=[level.value for level in RiskLevel],
         candidates=handling.transfer_candidates(user),
         silent=silent_too_long(conversation),
@@ -202,4 +206,43 @@ def block(conversation_id: int) -> ResponseReturnValue:
 def unblock(conversation_id: int) -> ResponseReturnValue:
     return _act(
         conversation_id, lambda c: handling.unblock(current_staff(), c), "Number unblocked."
+    )
+
+
+@bp.post("/conversations/<int:conversation_id>/flags")
+@staff_required
+def set_flag(conversation_id: int) -> ResponseReturnValue:
+    flag = request.form.get("flag", "")
+    on = request.form.get("on") == "1"
+
+    def action(c: Conversation) -> None:
+        if not handling.can_act(current_staff(), c):
+            raise handling.HandlingError("Claim the conversation before changing its flags.")
+        try:
+            history.set_flag(current_staff(), c, flag, on)
+        except history.HistoryError as exc:
+            raise handling.HandlingError(str(exc)) from exc
+
+    return _act(conversation_id, action, "Flags updated.")
+
+
+@bp.get("/conversations/<int:conversation_id>/earlier/<int:earlier_id>")
+@staff_required
+def earlier(conversation_id: int, earlier_id: int) -> ResponseReturnValue:
+    """An earlier conversation of the same texter, read-only, from one staff may see."""
+    current = _load(conversation_id)
+    found = db.session.get(Conversation, earlier_id)
+    if found is None:
+        abort(404)
+    try:
+        history.open_earlier(current_staff(), current, found)
+    except history.HistoryError as exc:
+        abort(404, description=str(exc))
+    db.session.commit()
+    return render_template(
+        "console/earlier.html",
+        **_transcript_context(found),
+        current=current,
+        notes=found.notes,
+        disposition_labels=dispositions.labels(),
     )

@@ -137,6 +137,10 @@ def login_enroll() -> ResponseReturnValue:
 @bp.post("/logout")
 @public
 def logout() -> ResponseReturnValue:
+    user = db.session.get(StaffUser, session.get("staff_id") or 0)
+    if user is not None:
+        user.last_seen_at = None  # no longer in the supervisor's "signed in" list
+        db.session.commit()
     end_session()
     flash("You are signed out.", "info")
     return redirect(url_for("console.login"))

@@ -21,9 +21,14 @@ from webhooks.models import (
     StaffUser,
 )
 from webhooks.models.base import utcnow
+from webhooks.services import history
 from webhooks.services.screening import QUESTIONS
 from webhooks.staff import accounts
 from webhooks.staff.access import current_staff, role_required, staff_required
+
+WAITING = "Waiting for staff"
+QUEUED_WHILE_CLOSED = "Queued while closed"
+UNASSIGNED = (WAITING, QUEUED_WHILE_CLOSED)
 
 
 @dataclass
@@ -40,6 +45,10 @@ class QueueEntry:
     @property
     def wait_seconds(self) -> float:
         return max(0.0, (utcnow() - self.waiting_since).total_seconds())
+
+    @property
+    def flags(self) -> list[str]:
+        return history.flags(self.conversation.texter)
 
     @property
     def indicators(self) -> list[str]:
@@ -74,7 +83,18 @@ def _entries(*where: ColumnElement[bool]) -> list[QueueEntry]:
 
 
 def waiting() -> list[QueueEntry]:
-    return _entries(Conversation.state == ConversationState.WAITING_FOR_STAFF)
+    return _entries(
+        Conversation.state == ConversationState.WAITING_FOR_STAFF,
+        Conversation.after_hours.is_(False),
+    )
+
+
+def queued_while_closed() -> list[QueueEntry]:
+    """Who wrote while nobody was on shift: the first thing a shift sees, by risk then wait."""
+    return _entries(
+        Conversation.state == ConversationState.WAITING_FOR_STAFF,
+        Conversation.after_hours.is_(True),
+    )
 
 
 def assigned_to(user: StaffUser) -> list[QueueEntry]:
@@ -93,7 +113,11 @@ def with_others(user: StaffUser) -> list[QueueEntry]:
 
 def _sections() -> dict[str, list[QueueEntry]]:
     user = current_staff()
-    sections = {"Waiting for staff": waiting(), "With me": assigned_to(user)}
+    sections = {}
+    overnight = queued_while_closed()
+    if overnight:
+        sections[QUEUED_WHILE_CLOSED] = overnight
+    sections.update({WAITING: waiting(), "With me": assigned_to(user)})
     if user.has_role(StaffRole.SUPERVISOR):
         sections["With other staff"] = with_others(user)
     return sections
@@ -102,11 +126,13 @@ def _sections() -> dict[str, list[QueueEntry]]:
 @bp.get("/")
 @staff_required
 def queue() -> ResponseReturnValue:
-    return render_template("console/queue.html", sections=_sections())
+    return render_template("console/queue.html", sections=_sections(), unassigned=UNASSIGNED)
 
 
 @bp.get("/queue/rows")
 @role_required(StaffRole.STAFF, passive=True)
 def queue_rows() -> ResponseReturnValue:
     """The queue's body alone, polled by the open page (not counted as activity)."""
-    return render_template("console/_queue_sections.html", sections=_sections())
+    return render_template(
+        "console/_queue_sections.html", sections=_sections(), unassigned=UNASSIGNED
+    )

@@ -5,6 +5,7 @@ from webhooks.models.conversation import Conversation, ConversationState, RiskLe
 from webhooks.models.login_attempt import LoginAttempt
 from webhooks.models.message import Author, Direction, Message
 from webhooks.models.note import Note
+from webhooks.models.operations import Closure, Disposition, HotlineSetting, OpeningHours
 from webhooks.models.resource import Resource, ResourceCategory, ResourceTranslation
 from webhooks.models.resource_history import ResourceChange
 from webhooks.models.screening import ScreeningAnswer
@@ -14,12 +15,16 @@ from webhooks.models.texter import Texter
 __all__ = [
     "AuditEvent",
     "Author",
+    "Closure",
     "Conversation",
     "ConversationState",
     "Direction",
+    "Disposition",
+    "HotlineSetting",
     "LoginAttempt",
     "Message",
     "Note",
+    "OpeningHours",
     "Resource",
     "ResourceCategory",
     "ResourceChange",

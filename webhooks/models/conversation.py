@@ -68,6 +68,14 @@ class Conversation(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     closed_at: Mapped[datetime | None]
+    # Queued while the hotline was closed: the texter was told when a person will be back.
+    after_hours: Mapped[bool] = mapped_column(default=False)
+    # Waiting texters: the one "still in line" text of this wait, and the urgent alert.
+    still_in_line_at: Mapped[datetime | None]
+    urgent_alert_at: Mapped[datetime | None]
+    # The one-question survey after close, and the answer (a key of services.survey.ANSWERS).
+    survey_sent_at: Mapped[datetime | None]
+    survey_answer: Mapped[str | None] = mapped_column(String(16))
 
     texter: Mapped[Texter] = relationship(back_populates="conversations")
     messages: Mapped[list[Message]] = relationship(
@@ -88,3 +96,4 @@ class Conversation(db.Model):  # type: ignore[name-defined]
         self.state = ConversationState.WAITING_FOR_STAFF
         self.queued_at = utcnow()
         self.queue_reason = reason
+        self.still_in_line_at = None

@@ -56,6 +56,8 @@ class StaffUser(db.Model):  # type: ignore[name-defined]
     session_nonce: Mapped[str] = mapped_column(String(32), default=new_session_nonce)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # The last console request (polling included), for the supervisor's "signed in" list.
+    last_seen_at: Mapped[datetime | None]
 
     @property
     def totp_enabled(self) -> bool:

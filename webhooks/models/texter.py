@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import String
+from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webhooks.crypto import EncryptedText
@@ -29,10 +29,17 @@ class Texter(db.Model):  # type: ignore[name-defined]
     blocked: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_inbound_at: Mapped[datetime | None]
+    # Flags staff set that carry across conversations (services.history.FLAGS), never the number.
+    flags: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     conversations: Mapped[list[Conversation]] = relationship(
         back_populates="texter", cascade="all, delete-orphan", passive_deletes=True
     )
+
+    @property
+    def channel(self) -> str:
+        """ "whatsapp" for Twilio's ``whatsapp:`` addresses, else "sms"."""
+        return "whatsapp" if self.phone.startswith("whatsapp:") else "sms"
 
     @property
     def masked_phone(self) -> str:

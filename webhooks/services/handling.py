@@ -23,8 +23,8 @@ from webhooks.models import (
     StaffUser,
 )
 from webhooks.models.base import utcnow
-from webhooks.services import audit, escalation, outbound
-from webhooks.services.dispositions import BLOCKED, DISPOSITIONS
+from webhooks.services import audit, dispositions, escalation, outbound, survey
+from webhooks.services.dispositions import BLOCKED
 from webhooks.services.segments import segments
 
 log = logging.getLogger(__name__)
@@ -99,7 +99,8 @@ def reply(
         "staff_replied",
         conversation.id,
         message_id=message.id,
-        segments=segments(body),
+        # Segments are what an SMS costs; WhatsApp messages are not split.
+        segments=segments(body) if conversation.texter.channel == "sms" else None,
         override_silence=override_silence,
     )
     return message
@@ -144,17 +145,20 @@ def release(user: StaffUser, conversation: Conversation) -> None:
     previous = conversation.assigned_staff_id
     conversation.assigned_staff_id = None
     conversation.state = ConversationState.WAITING_FOR_STAFF
+    # A new wait: the texter may be told once more that they are still in line.
+    conversation.queued_at, conversation.still_in_line_at = utcnow(), None
     audit.record(user.actor, "conversation_released", conversation.id, from_staff=previous)
 
 
 def close(user: StaffUser, conversation: Conversation, disposition: str) -> None:
-    if disposition not in DISPOSITIONS:
+    if disposition not in dispositions.choices():
         raise HandlingError("Choose how the conversation ended.")
     if conversation.state not in OPEN_FOR_STAFF:
         raise HandlingError("This conversation is not open with staff.")
     if not can_act(user, conversation):
         raise HandlingError("Claim the conversation before closing it.")
     escalation.close_conversation(conversation, user.actor, disposition)
+    survey.offer(conversation)
 
 
 def set_risk(user: StaffUser, conversation: Conversation, level: str) -> None:

@@ -33,7 +33,7 @@ from webhooks.models import (
     Texter,
 )
 from webhooks.models.base import utcnow
-from webhooks.services import audit, escalation, resources, screening
+from webhooks.services import audit, escalation, hours, resources, screening, survey
 from webhooks.services.dialogue import DialogueUnavailable, Do, Say, Step, dialogue
 from webhooks.services.keywords import Keyword, KeywordMatch, match_keyword
 from webhooks.services.language import detect_language, named_language
@@ -48,6 +48,11 @@ log = logging.getLogger(__name__)
 ENGINE_TEXT_LIMIT = 1000
 # A lexicon hit reaches the engine as this intent, whatever the NLU would have made of it.
 DANGER_INTENT = "/report_danger"
+# Bot responses with an after-hours variant (chosen here, by the app's operating hours).
+AFTER_HOURS_VARIANTS = {
+    "utter_offer_person": hours.closed_offer,
+    "utter_handoff": hours.closed_reply,
+}
 
 
 @dataclass
@@ -79,7 +84,9 @@ def receive_sms(sms: InboundSms) -> Outcome:
         return Outcome(replies=_replies_to(previous))
 
     texter = find_or_create_texter(sms.from_number)
-    conversation = current_conversation(texter)
+    # "1", "2" or "3" right after a survey question answers it, in the closed conversation.
+    surveyed = survey.awaiting_answer(texter, Body.of(sms.body))
+    conversation = surveyed or current_conversation(texter)
     inbound = Message(
         conversation=conversation,
         direction=Direction.INBOUND,
@@ -100,7 +107,12 @@ def receive_sms(sms: InboundSms) -> Outcome:
 
     conversation_id = conversation.id
     try:
-        replies, unstored = _handle(texter, conversation, Body.of(sms.body))
+        body = Body.of(sms.body)
+        if surveyed is not None:
+            thanks = Reply(Author.SYSTEM, survey.record_answer(surveyed, body))
+            replies, unstored = [thanks], list[str]()
+        else:
+            replies, unstored = _handle(texter, conversation, body)
         outcome = Outcome(_store(conversation, inbound, replies), unstored)
         db.session.commit()
     except Exception:
@@ -167,14 +179,29 @@ def _handle(
     if steps is None:
         conversation.queue_for_staff("engine_unavailable")
         audit.record("system", "engine_unavailable", conversation.id)
-        return [_system(wording.ENGINE_DOWN, language)], []
+        closed = _after_hours(conversation, language)
+        return [
+            Reply(Author.SYSTEM, closed) if closed else _system(wording.ENGINE_DOWN, language)
+        ], []
 
+    was_waiting = conversation.state == ConversationState.WAITING_FOR_STAFF
     replies = [r for step in steps if (r := _apply(conversation, step, language)) is not None]
+    if not was_waiting and conversation.state == ConversationState.WAITING_FOR_STAFF:
+        _after_hours(conversation, language)
     emergency = current_app.config["EMERGENCY_NUMBER"]
     if danger and not any(emergency in r.text for r in replies):
         # The engine answered without the number: the safety net adds it, first.
         replies.insert(0, _system(wording.DANGER_SAFETY_NET, language))
     return replies, []
+
+
+def _after_hours(conversation: Conversation, language: str | None) -> str | None:
+    """Queued while nobody is on shift: marked so the next shift sees it first; the reply
+    that says when a person will be back (None while the hotline is open)."""
+    closed = hours.closed_reply(language)
+    if closed is not None:
+        conversation.after_hours = True
+    return closed
 
 
 def _mark_danger(conversation: Conversation, danger: DangerHit) -> None:
@@ -211,6 +238,11 @@ def _say(step: Say, language: str | None) -> Reply | None:
         return Reply(Author.BOT, text or render_reply(wording.NO_RESOURCES, language))
     if step.response == "not_understood":
         return Reply(Author.BOT, render_reply(wording.NOT_UNDERSTOOD, language))
+    if step.response in AFTER_HOURS_VARIANTS:
+        # The app, not the engine, knows the hours: outside them these replies say when.
+        closed = AFTER_HOURS_VARIANTS[step.response](language)
+        if closed is not None:
+            return Reply(Author.BOT, closed)
     msgid = wording.BOT_RESPONSES.get(step.response)
     if msgid is None:
         log.error("engine asked for a response the app does not have: %s", step.response)

@@ -22,6 +22,8 @@ from webhooks.services.delivery import status_callback_url
 
 log = logging.getLogger(__name__)
 TWILIO_API = "https://api.twilio.com"
+# WhatsApp accepts free-form messages only within 24 hours of the texter's last message.
+WHATSAPP_WINDOW = timedelta(hours=24)
 
 
 class SendRefused(RuntimeError):
@@ -51,6 +53,23 @@ def silent_too_long(conversation: Conversation) -> bool:
     return last is None or utcnow() - last > window
 
 
+def whatsapp_window_closed(conversation: Conversation) -> bool:
+    texter = conversation.texter
+    if texter.channel != "whatsapp":
+        return False
+    last = texter.last_inbound_at
+    return last is None or utcnow() - last > WHATSAPP_WINDOW
+
+
+def sender_for(conversation: Conversation) -> str:
+    """Our address on the texter's channel: SMS number, or the WhatsApp sender."""
+    config = current_app.config
+    if conversation.texter.channel == "whatsapp":
+        configured = config["TWILIO_WHATSAPP_FROM"] or config["TWILIO_FROM_NUMBER"]
+        return configured if configured.startswith("whatsapp:") else "whatsapp:" + configured
+    return str(config["TWILIO_FROM_NUMBER"])
+
+
 def send_text(
     conversation: Conversation,
     body: str,
@@ -63,6 +82,12 @@ def send_text(
         raise SendRefused("the texter has opted out (STOP)")
     if texter.blocked:
         raise SendRefused("this number is blocked")
+    if whatsapp_window_closed(conversation):
+        # Not overridable: WhatsApp itself refuses, and only the texter can reopen the window.
+        raise SendRefused(
+            "WhatsApp allows replies only within 24 hours of the texter's last message; "
+            "the texter has to write first"
+        )
     if silent_too_long(conversation) and not override_silence:
         raise SendRefused("the texter has been silent longer than the silence window")
     message = Message(
@@ -91,7 +116,7 @@ def send_text(
         base = config["HOTLINE_PUBLIC_URL"]
         sent = client.messages.create(
             to=texter.phone,
-            from_=config["TWILIO_FROM_NUMBER"],
+            from_=sender_for(conversation),
             body=body,
             status_callback=status_callback_url(message.id, base) if base else None,
         )

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from webhooks.extensions import db
 from webhooks.models import AuditEvent, Conversation, RiskLevel
 from webhooks.models.base import utcnow
+from webhooks.services.survey import ANSWERS
 
 
 @dataclass
@@ -25,6 +26,8 @@ class Dashboard:
     escalated: int = 0
     median_wait_seconds: float | None = None
     claimed: int = 0
+    survey_sent: int = 0
+    survey_answers: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def escalation_rate(self) -> float | None:
@@ -43,14 +46,21 @@ def dashboard(days: int) -> Dashboard:
             Conversation.language,
             Conversation.risk,
             Conversation.disposition,
+            Conversation.survey_sent_at,
+            Conversation.survey_answer,
         ).where(Conversation.created_at >= since)
     ).all()
+    answers: Counter[str] = Counter()
     new: Counter[date] = Counter()
     escalated: Counter[date] = Counter()
     languages: Counter[str] = Counter()
     risks: Counter[str] = Counter()
     dispositions: Counter[str] = Counter()
-    for created_at, queued_at, language, risk, disposition in rows:
+    surveyed = 0
+    for created_at, queued_at, language, risk, disposition, sent, answer in rows:
+        surveyed += sent is not None
+        if answer:
+            answers[answer] += 1
         new[created_at.date()] += 1
         if queued_at is not None:
             escalated[created_at.date()] += 1
@@ -65,6 +75,8 @@ def dashboard(days: int) -> Dashboard:
     result.languages = languages.most_common()
     result.risks = [(level.value, risks[level.value]) for level in RiskLevel]
     result.dispositions = dispositions.most_common()
+    result.survey_sent = surveyed
+    result.survey_answers = [(a, answers[a]) for a in ANSWERS.values()]
     waits = [
         float(detail["wait_seconds"])
         for detail in db.session.scalars(

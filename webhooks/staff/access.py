@@ -73,7 +73,18 @@ def _session_user(passive: bool) -> StaffUser | None:
         return None
     if not passive:
         session["staff_seen_at"] = now
+    _mark_seen(user)
     return user
+
+
+def _mark_seen(user: StaffUser) -> None:
+    """For the supervisor's "signed in" list; written at most every 30 s per user."""
+    from webhooks.models.base import utcnow
+
+    moment = utcnow()
+    if user.last_seen_at is None or (moment - user.last_seen_at).total_seconds() > 30:
+        user.last_seen_at = moment
+        db.session.commit()
 
 
 def _to_login() -> ResponseReturnValue:

@@ -1,0 +1,95 @@
+"""A texter's earlier conversations, and flags that carry across them (never the number)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from webhooks.extensions import db
+from webhooks.models import Conversation, Note, RiskLevel, StaffUser, Texter
+from webhooks.services import audit
+
+# Flag → what staff read.
+FLAGS: dict[str, str] = {
+    "minor": "Minor",
+    "interpreter": "Needs an interpreter",
+    "abusive": "Abusive",
+}
+
+
+class HistoryError(RuntimeError):
+    """Refused; the message says why, for the staff member."""
+
+
+@dataclass
+class EarlierConversation:
+    id: int
+    created_at: datetime
+    closed_at: datetime | None
+    language: str | None
+    risk: RiskLevel
+    disposition: str | None
+    notes: int
+
+
+def earlier_conversations(conversation: Conversation) -> list[EarlierConversation]:
+    """The same texter's other conversations, newest first."""
+    notes = (
+        select(Note.conversation_id, func.count().label("n"))
+        .group_by(Note.conversation_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Conversation, func.coalesce(notes.c.n, 0))
+        .outerjoin(notes, notes.c.conversation_id == Conversation.id)
+        .where(Conversation.texter_id == conversation.texter_id, Conversation.id != conversation.id)
+        .order_by(Conversation.id.desc())
+    ).all()
+    return [
+        EarlierConversation(
+            id=c.id,
+            created_at=c.created_at,
+            closed_at=c.closed_at,
+            language=c.language,
+            risk=RiskLevel(c.risk),
+            disposition=c.disposition,
+            notes=int(n),
+        )
+        for c, n in rows
+    ]
+
+
+def flags(texter: Texter) -> list[str]:
+    """Flags in their fixed order; "minor" also when any conversation's screening said so."""
+    found = set(texter.flags or [])
+    if any(c.minor for c in texter.conversations):
+        found.add("minor")
+    return [f for f in FLAGS if f in found]
+
+
+def add_flag(texter: Texter, flag: str) -> None:
+    if flag not in (texter.flags or []):
+        texter.flags = [*(texter.flags or []), flag]  # a new list: JSON changes are not tracked
+
+
+def set_flag(user: StaffUser, conversation: Conversation, flag: str, on: bool) -> None:
+    if flag not in FLAGS:
+        raise HistoryError("No such flag.")
+    texter = conversation.texter
+    if on:
+        add_flag(texter, flag)
+    else:
+        texter.flags = [f for f in (texter.flags or []) if f != flag]
+        if flag == "minor":
+            for c in texter.conversations:
+                c.minor = False
+    audit.record(user.actor, "flag_set" if on else "flag_cleared", conversation.id, flag=flag)
+
+
+def open_earlier(user: StaffUser, current: Conversation, earlier: Conversation) -> None:
+    """Staff open an earlier conversation from the one they may see: always audited."""
+    if earlier.texter_id != current.texter_id or earlier.id == current.id:
+        raise HistoryError("That is not an earlier conversation of this texter.")
+    audit.record(user.actor, "history_opened", earlier.id, from_conversation=current.id)
