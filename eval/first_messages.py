@@ -16,19 +16,26 @@ import yaml
 from webhooks.services.language import identify_language
 from webhooks.services.text import Body
 
-HELDOUT = Path(__file__).resolve().parent / "heldout_v2"
+EVAL = Path(__file__).resolve().parent
 DEFAULT = "en"
 
 
-def main(verbose: bool = False) -> dict[str, float]:
-    print("== First-message language (eval/heldout_v2, never trained on) ==")
+def main(verbose: bool = False) -> None:
+    for name in ("heldout_v2", "heldout_v3"):
+        report(EVAL / name, verbose)
+
+
+def report(heldout: Path, verbose: bool) -> dict[str, float]:
+    print(f"\n== First-message language (eval/{heldout.name}, never trained on) ==")
     print(f"{'lang':<6} {'right':>6} {'n':>4} {'rate':>6}  wrong answers")
     total = right_total = 0
     rates = {}
-    for path in sorted(HELDOUT.glob("*.yml")):
+    for path in sorted(heldout.glob("*.yml")):
         if path.stem == "unsupported":
             continue
-        texts = yaml.safe_load(path.read_text(encoding="utf-8"))["first_messages"]
+        texts = yaml.safe_load(path.read_text(encoding="utf-8")).get("first_messages") or []
+        if not texts:
+            continue
         wrong = []
         for text in texts:
             found = identify_language(Body.of(text))
@@ -42,9 +49,9 @@ def main(verbose: bool = False) -> dict[str, float]:
         print(f"{path.stem:<6} {right:6d} {len(texts):4d} {right / len(texts):6.3f}  {shown}")
     print(f"{'all':<6} {right_total:6d} {total:4d} {right_total / total:6.3f}")
 
-    print("\n== Languages we do not speak (eval/heldout_v2/unsupported.yml) ==")
+    print(f"\n== Languages we do not speak (eval/{heldout.name}/unsupported.yml) ==")
     print(f"{'lang':<6} {'other':>6} {'exact':>6} {'n':>4}  answered as")
-    data = yaml.safe_load((HELDOUT / "unsupported.yml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((heldout / "unsupported.yml").read_text(encoding="utf-8"))
     all_other = all_n = 0
     for code, texts in data.items():
         answers = Counter()

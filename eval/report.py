@@ -78,9 +78,7 @@ def danger_table(name: str, items: list[dict]) -> None:
     )
 
 
-def main() -> None:
-    data = json.loads((ROOT / "results" / "eval" / "predictions.json").read_text())
-    cv = data["cross_validation"]
+def cross_validation(data: dict, cv: list[dict]) -> None:
     intents = sorted({r["intent"] for r in cv})
     print(
         f"== NLU cross-validation ({data['folds']} folds, {len(cv)} examples, "
@@ -104,6 +102,14 @@ def main() -> None:
         danger = prf(rows, DANGER_INTENT)[1]
         print(f"{language:<6} {acc:8.3f} {macro:8.3f} {danger:13.3f} {len(rows):5d}")
 
+
+def main() -> None:
+    data = json.loads((ROOT / "results" / "eval" / "predictions.json").read_text())
+    cv = data["cross_validation"]
+    if cv:
+        cross_validation(data, cv)
+    else:
+        print("== NLU cross-validation: skipped (FOLDS=0) ==")
     for name in ("heldout", "heldout_v2", "heldout_v3"):
         danger_table(name, [i for i in data["heldout"] if i.get("set", "heldout") == name])
     print(f"NLU parse time on held-out texts: {data['heldout_parse_ms']:.1f} ms per message")
