@@ -92,3 +92,28 @@ def test_a_language_we_do_not_speak_gets_english_the_menu_and_an_interpreter(mak
     state = texter.conversation()
     assert state["state"] == "waiting_for_staff"
     assert state["conversation"].needs_interpreter is True
+
+
+def _age_the_tracker(stack, texter, hours: float) -> None:
+    """Move every event of the engine's tracker back in time, as if the texter went quiet."""
+    import requests
+
+    engine_id = texter.conversation()["engine_id"]
+    token = stack.environment()["HOTLINE_ENGINE_TOKEN"]
+    url = f"{stack.rasa_url}/conversations/{engine_id}/tracker"
+    events = requests.get(url, params={"token": token}, timeout=10).json()["events"]
+    for event in events:
+        event["timestamp"] -= hours * 3600
+    response = requests.put(f"{url}/events", params={"token": token}, json=events, timeout=10)
+    assert response.status_code == 200, response.text
+
+
+def test_coming_back_hours_later_the_screening_goes_on(stack, make_texter) -> None:
+    texter = make_texter()
+    texter.send("my boss took my passport and says i owe him money")
+    texter.send("yes")
+    assert texter.send("no") == [say("utter_ask_id_taken", "en")]
+    _age_the_tracker(stack, texter, hours=5)
+    replies = texter.send("hello?")  # five hours later: nothing restarts
+    assert replies == [say("utter_greet_again", "en"), say("utter_ask_id_taken", "en")]
+    assert texter.send("yes") == [say("utter_ask_owes_debt", "en")]
