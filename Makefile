@@ -17,6 +17,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
 .PHONY: run test lint unit e2e bot-test bench eval install browser translations extract-messages \
+        language-profiles \
         update-catalogs migrate train clean
 
 ## make run: everything a fresh machine needs, then the Rasa server, the action server and the app
@@ -91,10 +92,17 @@ e2e: $(VENV)/.installed $(MODEL) translations browser
 bench: install $(MODEL) translations
 	$(VENV)/bin/python -m scripts.bench $(BENCH_ARGS)
 
-## make eval: NLU cross-validation per intent and language, danger recall on held-out texts
+## make eval: NLU cross-validation per intent and language, danger recall on held-out texts,
+## first-message language, and scripted conversations through the signed webhook (real stack)
 eval: install $(MODEL) translations
 	$(RASA_PYTHON) eval/nlu_predict.py $(or $(FOLDS),5)
 	$(VENV)/bin/python eval/report.py
+	$(VENV)/bin/python eval/first_messages.py
+	PYTHONPATH=$(CURDIR) $(VENV)/bin/python eval/conversations.py
+
+## the language detector's n-gram profiles, from nlu_data/ (a unit test says when they are stale)
+language-profiles: $(VENV)/.installed
+	$(VENV)/bin/python -m scripts.build_language_profiles
 
 ## the console's browser tests drive Debian's Chromium (Playwright's own download cannot work here)
 browser:

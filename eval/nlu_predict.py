@@ -2,7 +2,8 @@
 
 1. Stratified k-fold cross-validation of the NLU pipeline over all languages' examples
    (each example remembers its language, so the report can be split per language).
-2. The trained model's predictions on the held-out sets in eval/heldout/ (never trained on).
+2. The trained model's predictions on the held-out sets in eval/heldout/ and
+   eval/heldout_v2/ (never trained on).
 
 Writes results/eval/predictions.json; eval/report.py turns it into figures.
 """
@@ -89,8 +90,13 @@ def main() -> None:
     cv_predictions: list[dict] = []
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=42)
-        for fold, (train_idx, test_idx) in enumerate(splitter.split(examples, labels)):
+        # FOLDS=0: no cross-validation, only the trained model on the held-out sets (minutes
+        # instead of one training per fold).
+        splitter = StratifiedKFold(n_splits=max(folds, 2), shuffle=True, random_state=42)
+        if folds == 0:
+            splitter = None  # type: ignore[assignment]
+        splits = splitter.split(examples, labels) if splitter is not None else []
+        for fold, (train_idx, test_idx) in enumerate(splits):
             nlu_file = Path(tmp) / f"fold{fold}.yml"
             write_nlu([examples[i] for i in train_idx], nlu_file)
             model = train_nlu(nlu_file, Path(tmp) / f"model{fold}")
@@ -102,11 +108,14 @@ def main() -> None:
     cv_seconds = time.perf_counter() - started
 
     heldout: list[dict] = []
-    for path in sorted((ROOT / "eval" / "heldout").glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for label in ("danger", "not_danger"):
-            for text in data.get(label) or []:
-                heldout.append({"language": path.stem, "label": label, "text": str(text)})
+    for name in ("heldout", "heldout_v2", "heldout_v3"):
+        for path in sorted((ROOT / "eval" / name).glob("*.yml")):
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            for label in ("danger", "not_danger"):
+                for text in data.get(label) or []:
+                    heldout.append(
+                        {"set": name, "language": path.stem, "label": label, "text": str(text)}
+                    )
     model = str(ROOT / "models" / "hotline.tar.gz")
     started = time.perf_counter()
     predicted = asyncio.run(parse_all(model, [h["text"] for h in heldout]))

@@ -33,9 +33,52 @@ def prf(rows: list[dict], intent: str) -> tuple[float, float, float, int]:
     return precision, recall, f1, tp + fn
 
 
-def main() -> None:
-    data = json.loads((ROOT / "results" / "eval" / "predictions.json").read_text())
-    cv = data["cross_validation"]
+def danger_table(name: str, items: list[dict]) -> None:
+    """Recall on danger texts and false alarms on ordinary ones: lexicon, NLU, both."""
+    print(f"\n== Danger on held-out texts, eval/{name}/ (never trained on) ==")
+    print(
+        f"{'lang':<6} {'lexicon':>8} {'nlu':>8} {'both':>8} {'lex-fa':>7} {'nlu-fa':>7} "
+        f"{'both-fa':>8} {'n':>7}"
+    )
+    heldout: dict[str, list[dict]] = defaultdict(list)
+    for item in items:
+        heldout[item["language"]].append(item)
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+
+    def hits(row: dict) -> dict[str, bool]:
+        lexicon = scan_for_danger(Body.of(row["text"])) is not None
+        nlu = row["predicted"] == DANGER_INTENT
+        return {"lexicon": lexicon, "nlu": nlu, "both": lexicon or nlu}
+
+    for language, rows in sorted(heldout.items()):
+        danger = [hits(i) for i in rows if i["label"] == "danger"]
+        safe = [hits(i) for i in rows if i["label"] == "not_danger"]
+        figures = []
+        for group, label in ((danger, "d"), (safe, "s")):
+            for key in ("lexicon", "nlu", "both"):
+                n = sum(h[key] for h in group)
+                figures.append(n / len(group) if group else 0.0)
+                totals[label + key][0] += n
+                totals[label + key][1] += len(group)
+        print(
+            f"{language:<6} "
+            + " ".join(f"{x:8.3f}" for x in figures[:3])
+            + " "
+            + " ".join(f"{x:7.3f}" for x in figures[3:5])
+            + f" {figures[5]:8.3f} "
+            + f"{len(danger):3d}/{len(safe):3d}"
+        )
+    rate = {k: v[0] / v[1] if v[1] else 0.0 for k, v in totals.items()}
+    print(
+        f"{'all':<6} "
+        + " ".join(f"{rate['d' + k]:8.3f}" for k in ("lexicon", "nlu", "both"))
+        + " "
+        + " ".join(f"{rate['s' + k]:7.3f}" for k in ("lexicon", "nlu"))
+        + f" {rate['sboth']:8.3f}"
+    )
+
+
+def cross_validation(data: dict, cv: list[dict]) -> None:
     intents = sorted({r["intent"] for r in cv})
     print(
         f"== NLU cross-validation ({data['folds']} folds, {len(cv)} examples, "
@@ -59,39 +102,16 @@ def main() -> None:
         danger = prf(rows, DANGER_INTENT)[1]
         print(f"{language:<6} {acc:8.3f} {macro:8.3f} {danger:13.3f} {len(rows):5d}")
 
-    print("\n== Danger on held-out texts (never trained on) ==")
-    print(
-        f"{'lang':<6} {'lexicon':>8} {'nlu':>8} {'both':>8} {'lex-fp':>7} {'nlu-fp':>7} "
-        f"{'both-fp':>8} {'n':>7}"
-    )
-    heldout: dict[str, list[dict]] = defaultdict(list)
-    for item in data["heldout"]:
-        heldout[item["language"]].append(item)
-    totals = defaultdict(int)
-    for language, items in sorted(heldout.items()):
-        danger = [i for i in items if i["label"] == "danger"]
-        safe = [i for i in items if i["label"] == "not_danger"]
 
-        def rate(rows: list[dict], by: str) -> float:
-            hits = 0
-            for row in rows:
-                lexicon = scan_for_danger(Body.of(row["text"])) is not None
-                nlu = row["predicted"] == DANGER_INTENT
-                hits += {"lexicon": lexicon, "nlu": nlu, "both": lexicon or nlu}[by]
-            return hits / len(rows) if rows else 0.0
-
-        figures = [rate(danger, k) for k in ("lexicon", "nlu", "both")]
-        fps = [rate(safe, k) for k in ("lexicon", "nlu", "both")]
-        for key, rows in (("danger", danger), ("safe", safe)):
-            totals[key] += len(rows)
-        print(
-            f"{language:<6} "
-            + " ".join(f"{x:8.3f}" for x in figures)
-            + " "
-            + " ".join(f"{x:7.3f}" for x in fps[:2])
-            + f" {fps[2]:8.3f} "
-            + f"{len(danger):3d}/{len(safe):3d}"
-        )
+def main() -> None:
+    data = json.loads((ROOT / "results" / "eval" / "predictions.json").read_text())
+    cv = data["cross_validation"]
+    if cv:
+        cross_validation(data, cv)
+    else:
+        print("== NLU cross-validation: skipped (FOLDS=0) ==")
+    for name in ("heldout", "heldout_v2", "heldout_v3"):
+        danger_table(name, [i for i in data["heldout"] if i.get("set", "heldout") == name])
     print(f"NLU parse time on held-out texts: {data['heldout_parse_ms']:.1f} ms per message")
 
     print("\n== Reply catalog: SMS segments per reply ==")

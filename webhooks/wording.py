@@ -38,6 +38,12 @@ NO_RESOURCES = N_(
     "I do not have a listing for that right now. A person from our team can help: "
     "reply 'talk to a person'. In an emergency call {emergency_number}."
 )
+# A language we do not speak, identified: English, every language we do speak in its own name,
+# and (from the engine, utter_offer_interpreter) the offer of a person with an interpreter.
+OTHER_LANGUAGE = N_(
+    "Sorry, I cannot write in your language yet. If you read one of these, reply with its "
+    "name: {languages}"
+)
 NOT_UNDERSTOOD = N_(
     "Sorry, I did not understand. You can ask about a safe place, legal help, a doctor or "
     "problems at work."
@@ -74,6 +80,14 @@ BOT_RESPONSES: dict[str, str] = {
     "utter_greet": N_(
         "Hi, thanks for writing. Is it safe for you to text right now? Reply YES or NO. "
         "If you are in danger, call {emergency_number}."
+    ),
+    "utter_greet_again": N_("Hi again, I am still here."),
+    "utter_offer_interpreter": N_(
+        "Do you want to text with a person from our team, with an interpreter for your "
+        "language? Reply YES or NO."
+    ),
+    "utter_screening_on_hold": N_(
+        "When you are safe and want to go on with the questions, write 'go on'."
     ),
     "utter_safe_continue": N_(
         "Good. Tell me what is going on, or ask about a safe place to stay, legal help, a"

@@ -15,6 +15,7 @@ from rasa_sdk.events import (
 from rasa_sdk.executor import CollectingDispatcher
 
 SCREENING_FORM = "screening_form"
+PAUSED = "screening_paused"
 # The intents that ask for a kind of resource; the app maps them to its resource categories.
 RESOURCE_NEEDS = ("ask_shelter", "ask_legal", "ask_medical", "ask_labor", "ask_hotline")
 
@@ -23,6 +24,59 @@ def screening_slots(domain: dict[str, Any]) -> list[str]:
     """The screening questions, in order, as the domain's form lists them."""
     form = (domain.get("forms") or {}).get(SCREENING_FORM) or {}
     return list(form.get("required_slots") or [])
+
+
+class Greet(Action):
+    """The greeting at the start; once the bot has said anything, a greeting restarts nothing."""
+
+    def name(self) -> str:
+        return "action_greet"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        again = any(e.get("event") == "bot" for e in session_events(tracker))
+        dispatcher.utter_message(
+            json_message={"say": "utter_greet_again" if again else "utter_greet"}
+        )
+        return []
+
+
+class PauseScreening(Action):
+    """The form stopped before its end (the loop is already deactivated by the rule).
+
+    The answers so far go to the app (staff see them whatever happens next); the slots stay, so
+    the form resumes at the first question not answered. Why it paused decides how it resumes:
+    "person" after a no to the offer of a person, "hold" only when the texter asks to go on.
+    """
+
+    def name(self) -> str:
+        return "action_pause_screening"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name", "")
+        reason = (
+            "person"
+            if intent in ("request_human", "change_consent", "request_interpreter")
+            else "hold"
+        )
+        slots = screening_slots(domain)
+        answers = {s: tracker.get_slot(s) for s in slots if tracker.get_slot(s) is not None}
+        if answers:
+            dispatcher.utter_message(json_message={"do": "record_screening", "answers": answers})
+        return [SlotSet(PAUSED, reason), SlotSet("requested_slot", None)]
+
+
+class ResumeScreening(Action):
+    def name(self) -> str:
+        return "action_resume_screening"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        return [SlotSet(PAUSED, None)]
 
 
 class MarkDanger(Action):
@@ -46,7 +100,7 @@ class Handoff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         dispatcher.utter_message(json_message={"do": "hand_off"})
-        return [ConversationPaused()]
+        return [SlotSet(PAUSED, None), ConversationPaused()]
 
 
 class RecordDeclined(Action):
@@ -103,10 +157,23 @@ class Fallback(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if tracker.active_loop.get("name"):
+            # Inside the form its rule asks the question again right after: nothing reverted.
+            dispatcher.utter_message(json_message={"say": "not_understood"})
+            return []
         if previous_bot_turn(tracker) == self.name():
             return [UserUtteranceReverted(), FollowupAction("utter_offer_person")]
         dispatcher.utter_message(json_message={"say": "not_understood"})
         return [UserUtteranceReverted()]
+
+
+def session_events(tracker: Tracker) -> list[dict[str, Any]]:
+    """The events since the current session started (all of them when none is recorded)."""
+    events = list(tracker.events)
+    for index in range(len(events) - 1, -1, -1):
+        if events[index].get("event") == "session_started":
+            return events[index + 1 :]
+    return events
 
 
 def previous_bot_turn(tracker: Tracker) -> str | None:

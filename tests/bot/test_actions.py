@@ -19,6 +19,7 @@ def tracker(
     intent: str = "greet",
     slots: dict[str, Any] | None = None,
     events: list[dict[str, Any]] | None = None,
+    active_loop: dict[str, Any] | None = None,
 ) -> Tracker:
     return Tracker(
         sender_id="c-0123456789abcdef01234567",
@@ -27,7 +28,7 @@ def tracker(
         events=events or [],
         paused=False,
         followup_action=None,
-        active_loop={},
+        active_loop=active_loop or {},
         latest_action_name=None,
     )
 
@@ -57,7 +58,7 @@ def test_mark_danger_asks_the_app_to_raise_the_risk(domain):
 def test_handoff_asks_the_app_to_queue_and_pauses_the_bot(domain):
     events, payloads = run(actions.Handoff(), domain, tracker("affirm"))
     assert payloads == [{"do": "hand_off"}]
-    assert events == [ConversationPaused()]
+    assert events == [SlotSet("screening_paused", None), ConversationPaused()]
 
 
 def test_declined_consent_is_recorded(domain):
@@ -102,3 +103,47 @@ def test_a_second_fallback_in_a_row_offers_a_person(domain):
     events, payloads = run(actions.Fallback(), domain, tracker("nlu_fallback", events=history))
     assert payloads == []
     assert events == [UserUtteranceReverted(), FollowupAction("utter_offer_person")]
+
+
+def test_the_first_greeting_asks_whether_it_is_safe():
+    events, payloads = run(actions.Greet(), {}, tracker("greet", events=[{"event": "user"}]))
+    assert events == [] and payloads == [{"say": "utter_greet"}]
+
+
+def test_a_greeting_after_the_bot_has_spoken_restarts_nothing():
+    history = [{"event": "session_started"}, {"event": "user"}, {"event": "bot"}, {"event": "user"}]
+    events, payloads = run(actions.Greet(), {}, tracker("greet", events=history))
+    assert payloads == [{"say": "utter_greet_again"}]
+
+
+def test_a_greeting_in_a_new_session_is_a_first_greeting():
+    history = [{"event": "bot"}, {"event": "session_started"}, {"event": "user"}]
+    _, payloads = run(actions.Greet(), {}, tracker("greet", events=history))
+    assert payloads == [{"say": "utter_greet"}]
+
+
+@pytest.mark.parametrize(
+    ("intent", "reason"),
+    [
+        ("request_human", "person"),
+        ("request_interpreter", "person"),
+        ("report_danger", "hold"),
+        ("not_safe", "hold"),
+    ],
+)
+def test_a_paused_screening_keeps_its_answers_and_says_why(domain, intent, reason):
+    t = tracker(intent, slots={"can_leave": "no", "id_taken": None})
+    events, payloads = run(actions.PauseScreening(), domain, t)
+    assert payloads == [{"do": "record_screening", "answers": {"can_leave": "no"}}]
+    assert events == [SlotSet("screening_paused", reason), SlotSet("requested_slot", None)]
+
+
+def test_resuming_clears_the_pause(domain):
+    events, payloads = run(actions.ResumeScreening(), domain, tracker("resume_screening"))
+    assert events == [SlotSet("screening_paused", None)] and payloads == []
+
+
+def test_not_understood_inside_the_form_reverts_nothing(domain):
+    t = tracker("nlu_fallback", active_loop={"name": "screening_form"})
+    events, payloads = run(actions.Fallback(), domain, t)
+    assert payloads == [{"say": "not_understood"}] and events == []

@@ -84,3 +84,26 @@ def test_static_htmx_is_served_locally(client):
     response = client.get("/static/vendor/htmx.min.js")
     assert response.status_code == 200 and b"htmx" in response.data[:200]
     response.close()
+
+
+def test_a_language_we_do_not_speak_and_an_interpreter_are_shown(app, signed_in):
+    conversation_id = escalation(
+        app, language=None, risk=RiskLevel.LOW, waited=timedelta(minutes=2)
+    )
+    with app.app_context():
+        from webhooks.extensions import db
+        from webhooks.models import Conversation
+        from webhooks.services.escalation import hand_to_staff
+
+        conversation = db.session.get(Conversation, conversation_id)
+        conversation.other_language = "uk"
+        hand_to_staff(conversation)  # the texter said yes while writing Ukrainian
+        assert conversation.needs_interpreter is True
+        db.session.commit()
+    client = signed_in("staff")
+    page = client.get("/console/").get_data(as_text=True)
+    row = page[page.index(f'data-conversation="{conversation_id}"') :]
+    row = row[: row.index("</tr>")]
+    assert "uk (not spoken)" in row and "interpreter" in row
+    page = client.get(f"/console/conversations/{conversation_id}").get_data(as_text=True)
+    assert "needs an interpreter (uk)" in page

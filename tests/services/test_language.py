@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from webhooks.extensions import db
 from webhooks.models import Conversation
-from webhooks.services.language import detect_language, named_language
+from webhooks.services.language import detect_language, identify_language, named_language
 from webhooks.services.text import Body
 
 
@@ -79,6 +79,49 @@ def test_short_first_texts_that_belong_to_one_language(text, language):
     assert detect_language(Body.of(text)) == language
 
 
-@pytest.mark.parametrize("text", ["okay", "olá que", "no"])
+# "olá" is Portuguese (Spanish writes "hola"): the n-gram model knows it from nlu_data.
+@pytest.mark.parametrize("text", ["okay", "ok si", "si no", "no"])
 def test_short_latin_texts_shared_by_languages_stay_undecided(text):
     assert detect_language(Body.of(text)) is None
+
+
+# Languages we do not speak: identified, never a related supported one substituted.
+@pytest.mark.parametrize(
+    ("text", "other"),
+    [
+        ("привіт мені потрібна допомога", "uk"),
+        ("роботодавець забрав мій паспорт", "uk"),
+        ("dzien dobry potrzebuje pomocy", "pl"),
+        ("hallo ich brauche hilfe", "de"),
+        ("merhaba yardima ihtiyacim var", "tr"),
+        ("سلام به کمک نیاز دارم", "fa"),
+        ("助けが必要です", "ja"),
+    ],
+)
+def test_languages_we_do_not_speak_are_identified(text, other):
+    found = identify_language(Body.of(text))
+    assert found.other == other and found.language is None
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("toi can giup do", "vi"),
+        ("pa help po", "tl"),
+        ("nao me pagam", "pt"),
+        ("my friend needs help", "en"),
+        ("помогите", "ru"),
+        ("jai besoin daide", "fr"),
+    ],
+)
+def test_how_texters_write_is_known_from_the_nlu_examples(text, language):
+    assert identify_language(Body.of(text)).language == language
+
+
+def test_language_profiles_are_built_from_the_current_nlu_data():
+    from scripts.build_language_profiles import render
+    from webhooks.services.ngrams import PROFILES
+
+    assert PROFILES.read_text(encoding="utf-8") == render(), (
+        "nlu_data changed: run `make language-profiles`"
+    )

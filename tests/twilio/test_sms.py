@@ -203,3 +203,27 @@ def test_logs_hold_no_phone_number_or_message_text(make_app, caplog):
     text = caplog.text
     assert "engine unavailable" in text  # something was logged
     assert "5559876543" not in text and "secret words" not in text
+
+
+def test_a_language_we_do_not_speak_english_menu_and_interpreter(app, phone, fake_engine):
+    fake_engine.replies = ["utter_offer_interpreter"]
+    replies = phone.replies(phone.send("dzien dobry, potrzebuje pomocy, szef zabral moj paszport"))
+    assert fake_engine.messages[0]["message"] == "/request_interpreter"
+    assert replies[0].startswith("Sorry, I cannot write in your language yet.")
+    assert "español" in replies[0] and "中文" in replies[0]
+    assert "interpreter" in replies[-1]
+    with app.app_context():
+        conversation = db.session.scalars(select(Conversation)).one()
+        assert conversation.language is None and conversation.other_language == "pl"
+    # Said once: the next text in Polish goes to the engine as it is.
+    fake_engine.replies = ["not_understood"]
+    phone.send("nie rozumiem, prosze pomozcie mi")
+    assert fake_engine.messages[-1]["message"] != "/request_interpreter"
+
+
+def test_ukrainian_is_never_answered_in_russian(app, phone, fake_engine):
+    fake_engine.replies = ["utter_offer_interpreter"]
+    phone.send("мені не платять зарплату, я не можу піти з роботи")
+    with app.app_context():
+        conversation = db.session.scalars(select(Conversation)).one()
+        assert conversation.language is None and conversation.other_language == "uk"

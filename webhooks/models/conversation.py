@@ -57,6 +57,10 @@ class Conversation(db.Model):  # type: ignore[name-defined]
         Enum(RiskLevel, native_enum=False, length=16), default=RiskLevel.NONE
     )
     language: Mapped[str | None] = mapped_column(String(8))
+    # A language we do not speak, identified from the texter's words (ISO 639-1), and whether
+    # staff need an interpreter (the texter said yes to a person while writing in it).
+    other_language: Mapped[str | None] = mapped_column(String(8))
+    needs_interpreter: Mapped[bool] = mapped_column(default=False)
     consent_given: Mapped[bool | None]
     consent_at: Mapped[datetime | None]
     queued_at: Mapped[datetime | None]

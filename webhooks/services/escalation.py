@@ -30,6 +30,8 @@ def record_consent(conversation: Conversation, given: bool) -> None:
 def hand_to_staff(conversation: Conversation) -> None:
     """After an explicit yes: the conversation joins the staff queue."""
     record_consent(conversation, True)
+    if conversation.other_language and not conversation.language:
+        conversation.needs_interpreter = True
     conversation.queue_for_staff("consent")
     audit.record("bot", "queued_for_staff", conversation.id, risk=conversation.risk.value)
 

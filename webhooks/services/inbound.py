@@ -36,7 +36,7 @@ from webhooks.models.base import utcnow
 from webhooks.services import audit, escalation, hours, resources, screening, survey
 from webhooks.services.dialogue import DialogueUnavailable, Do, Say, Step, dialogue
 from webhooks.services.keywords import Keyword, KeywordMatch, match_keyword
-from webhooks.services.language import detect_language, named_language
+from webhooks.services.language import Detection, identify_language, named_language
 from webhooks.services.privacy import erase_texter
 from webhooks.services.safety import DangerHit, scan_for_danger
 from webhooks.services.text import Body, redact_numbers
@@ -53,6 +53,9 @@ AFTER_HOURS_VARIANTS = {
     "utter_offer_person": hours.closed_offer,
     "utter_handoff": hours.closed_reply,
 }
+# A language we do not speak, identified for the first time: the engine offers a person with
+# an interpreter (the app says why in English, with every language we do speak).
+INTERPRETER_INTENT = "/request_interpreter"
 
 
 @dataclass
@@ -150,7 +153,9 @@ def _handle(
         conversation.language = texter.language = named
         return [_system(wording.LANGUAGE_SWITCHED, named)], []
 
-    detected = None if conversation.language else detect_language(body)
+    detected = Detection() if conversation.language else identify_language(body)
+    # Said once per conversation: a texter who goes on in their language gets the usual replies.
+    other = detected.other if not conversation.other_language else None
     danger = scan_for_danger(body)
     with_staff = conversation.state in (
         ConversationState.WAITING_FOR_STAFF,
@@ -159,15 +164,19 @@ def _handle(
     steps: list[Step] | None = None
     if not with_staff and not body.empty:
         # Nothing has been written since the inbound commit: the engine's wait holds no lock.
-        text = DANGER_INTENT if danger else redact_numbers(body.bounded[:ENGINE_TEXT_LIMIT])
+        text = redact_numbers(body.bounded[:ENGINE_TEXT_LIMIT])
+        text = DANGER_INTENT if danger else INTERPRETER_INTENT if other else text
         try:
             steps = dialogue.ask(conversation.engine_id, text)
         except DialogueUnavailable as exc:
             log.warning("engine unavailable (%s); queueing for staff", exc)
 
     # From here on, one transaction: what was decided above, then what the engine decided.
-    if detected is not None:
-        conversation.language = texter.language = detected
+    if detected.language is not None:
+        conversation.language = texter.language = detected.language
+    elif detected.other is not None and not conversation.other_language:
+        conversation.other_language = detected.other
+        audit.record("system", "other_language", conversation.id, language=detected.other)
     language = conversation.language
     if danger is not None:
         _mark_danger(conversation, danger)
@@ -188,6 +197,10 @@ def _handle(
     replies = [r for step in steps if (r := _apply(conversation, step, language)) is not None]
     if not was_waiting and conversation.state == ConversationState.WAITING_FOR_STAFF:
         _after_hours(conversation, language)
+    if other:
+        # First why English, then the offer; after the danger replies when there is danger.
+        menu = render_reply(wording.OTHER_LANGUAGE, None, {"languages": language_menu()})
+        replies.insert(len(replies) if danger else 0, Reply(Author.SYSTEM, menu))
     emergency = current_app.config["EMERGENCY_NUMBER"]
     if danger and not any(emergency in r.text for r in replies):
         # The engine answered without the number: the safety net adds it, first.

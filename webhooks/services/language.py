@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
 from webhooks.i18n import language_data, supported_languages
+from webhooks.services import ngrams
 from webhooks.services.text import Body, normalise
 
 # Below this many letters a text ("ok", "yes", "911", "si") says nothing reliable.
@@ -27,16 +29,115 @@ def _detector() -> LanguageDetector:
     return LanguageDetectorBuilder.from_languages(*languages).build()
 
 
+@cache
+def _world() -> LanguageDetector:
+    """Every language lingua knows (75), to recognise the ones we do not speak.
+
+    Low-accuracy mode (trigrams only): about 120 MB and two seconds to load, and enough to tell
+    Ukrainian from Russian or Polish from Spanish on a few words. It never picks a supported
+    language by itself; that is the job of the detectors below.
+    """
+    return LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()
+
+
 # A script only one supported language uses (Hangul, Cyrillic, Arabic…) is certain at any length.
 CERTAIN = 0.95
+# The character n-gram model (nlu_data) is trusted when it is this sure and has seen enough of
+# the text (a word or two): it knows texters' spelling, which lingua does not.
+NGRAM_CONFIDENT = 0.9
+NGRAM_MIN_FEATURES = 12
+NGRAM_MIN_LETTERS = 5  # "yes", "ok", "si", "no" say nothing; "socorro" does
+# Another language is named only when lingua's full detector is this sure of it and most of the
+# text's words are unknown to the supported language the n-gram model would pick.
+OTHER_CONFIDENCE = 0.5
+OTHER_MIN_LETTERS = 8
+# "Looks like our examples": half its words, or three quarters of its letter sequences, seen.
+KNOWN_WORDS = 0.5
+KNOWN_GRAMS = 0.75
+
+
+@dataclass(frozen=True)
+class Detection:
+    """What a text says about its language: one we speak, one we do not, or nothing clear."""
+
+    language: str | None = None  # a supported language to answer in
+    other: str | None = None  # ISO 639-1 code of a language we do not speak
+
+
+def identify_language(body: Body) -> Detection:
+    """A supported language, another language identified, or nothing (too short, unclear)."""
+    short_word = _short_words().get(body.normalised)
+    if short_word is not None:
+        return Detection(language=short_word)
+    guesses = ngrams.model().guess(body.normalised)
+    other = _other_language(body, guesses[0] if guesses else None)
+    if other is not None:
+        return Detection(other=other)
+    return Detection(language=_supported_language(body, guesses[0] if guesses else None))
 
 
 def detect_language(body: Body) -> str | None:
     """A supported language code when the text is long and clear enough, else None."""
+    return identify_language(body).language
+
+
+def _known_words(body: Body, language: str) -> float:
+    """The share of the text's words the n-gram model has seen in this language's examples."""
+    words = body.normalised.split()
+    if not words:
+        return 0.0
+    profile = ngrams.model().counts.get(language, {})
+    return sum(("w:" + w) in profile for w in words) / len(words)
+
+
+def _known_grams(body: Body, language: str) -> float:
+    """The share of the text's 3- and 4-letter sequences seen in this language's examples."""
+    profile = ngrams.model().counts.get(language, {})
+    grams = [f for f in ngrams.features(body.normalised) if len(f) >= 3 and f[:2] != "w:"]
+    return sum(g in profile for g in grams) / len(grams) if grams else 0.0
+
+
+def _foreign_letters(body: Body, language: str) -> bool:
+    """Letters this language's examples never use (Ukrainian і/є, Japanese kana for Chinese)."""
+    profile = ngrams.model().counts.get(language, {})
+    return any(ch.isalpha() and ch not in profile for ch in body.normalised)
+
+
+def _fits(body: Body, best: ngrams.Guess | None) -> bool:
+    """Whether the text looks like our own examples of the language the n-gram model picks."""
+    if best is None or _foreign_letters(body, best.language):
+        return False
+    return (
+        _known_words(body, best.language) >= KNOWN_WORDS
+        or _known_grams(body, best.language) >= KNOWN_GRAMS
+    )
+
+
+def _other_language(body: Body, best: ngrams.Guess | None) -> str | None:
     text = body.bounded
-    short_word = _short_words().get(body.normalised)
-    if short_word is not None:
-        return short_word
+    letters = sum(ch.isalpha() for ch in text) + 2 * sum(ord(ch) > 0x2E80 for ch in text)
+    if letters < OTHER_MIN_LETTERS:
+        return None
+    values = _world().compute_language_confidence_values(text)
+    if not values or values[0].value < OTHER_CONFIDENCE:
+        return None
+    code = str(values[0].language.iso_code_639_1.name).lower()
+    if code in supported_languages() or _fits(body, best):
+        return None  # "my friend needs help" is English, whatever trigrams think of it
+    return code
+
+
+def _supported_language(body: Body, best: ngrams.Guess | None) -> str | None:
+    if (
+        best is not None
+        and best.probability >= NGRAM_CONFIDENT
+        and best.known >= NGRAM_MIN_FEATURES
+        and sum(ch.isalpha() for ch in body.normalised) >= NGRAM_MIN_LETTERS
+        and not _foreign_letters(body, best.language)
+        and (_known_words(body, best.language) > 0 or _fits(body, best))
+    ):
+        return best.language
+    text = body.bounded
     values = _detector().compute_language_confidence_values(text)
     if not values:
         return None
@@ -92,3 +193,5 @@ def named_language(body: Body) -> str | None:
 def warm_up() -> None:
     """Load the detector's models before the first texter waits for them."""
     _detector().detect_language_of("warm up the language models")
+    _world().detect_language_of("warm up the language models")
+    ngrams.model()

@@ -1,0 +1,59 @@
+"""The danger lexicon on the held-out sets (never trained on), and its patterns' shape."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from webhooks.i18n import supported_languages
+from webhooks.services.safety import LEXICON_DIR, scan_for_danger
+from webhooks.services.text import MATCH_LIMIT, Body
+
+HELDOUT = Path(__file__).resolve().parents[2] / "eval" / "heldout_v2"
+# Floors, per language, for the lexicon alone (`make eval` prints the figures; the NLU adds to
+# recall). Below these the safety net has regressed.
+MIN_RECALL = 0.9
+MAX_FALSE_ALARMS = 0.12
+# A quantified group that holds an unbounded quantifier ("(a+)+", "(\w+ )*"): the shape that
+# backtracks for long.
+NESTED = re.compile(r"\([^()]*[+*][^()]*\)([+*]|\{\d+,\})")
+
+
+def _heldout(language: str) -> dict:
+    return yaml.safe_load((HELDOUT / f"{language}.yml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("language", supported_languages())
+def test_lexicon_recall_and_false_alarms_on_the_heldout_set(language: str) -> None:
+    data = _heldout(language)
+    caught = [scan_for_danger(Body.of(t)) is not None for t in data["danger"]]
+    alarms = [scan_for_danger(Body.of(t)) is not None for t in data["not_danger"]]
+    assert len(caught) >= 25 and len(alarms) >= 25
+    missed = [t for t, c in zip(data["danger"], caught, strict=True) if not c]
+    false = [t for t, a in zip(data["not_danger"], alarms, strict=True) if a]
+    assert sum(caught) / len(caught) >= MIN_RECALL, missed
+    assert sum(alarms) / len(alarms) <= MAX_FALSE_ALARMS, false
+
+
+def test_no_pattern_nests_unbounded_quantifiers() -> None:
+    nested = [
+        f"{path.name}: {line[:80]}"
+        for path in sorted(LEXICON_DIR.glob("*.txt"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if not line.startswith("#") and NESTED.search(line)
+    ]
+    assert nested == []
+
+
+def test_the_longest_text_is_matched_whole() -> None:
+    # At the bound: a long, repetitive text still reaches the end (a hit at the very end).
+    body = Body.of(("me " * (MATCH_LIMIT // 3 - 10)) + "he has a gun")
+    assert scan_for_danger(body) is not None
+
+
+def test_laughter_is_hyperbole_to_the_lexicon() -> None:
+    assert scan_for_danger(Body.of("my sister is gonna kill me lol")) is None
+    assert scan_for_danger(Body.of("my sister is gonna kill me")) is not None
