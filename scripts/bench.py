@@ -62,7 +62,7 @@ class Result:
         )
 
 
-def run(name: str, n: int, concurrency: int, send) -> Result:  # type: ignore[no-untyped-def]
+def run(name: str, n: int, concurrency: int, send) -> Result:
     latencies: list[float] = []
     errors = 0
 

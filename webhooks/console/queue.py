@@ -21,9 +21,12 @@ from webhooks.models import (
     StaffUser,
 )
 from webhooks.models.base import utcnow
+from webhooks.services.privacy import due_for_purge_soon as purge_soon
 from webhooks.services.screening import QUESTIONS
 from webhooks.staff import accounts
 from webhooks.staff.access import current_staff, role_required, staff_required
+
+PURGE_SOON = "Purged soon: no activity for almost the retention period"
 
 
 @dataclass
@@ -96,6 +99,10 @@ def _sections() -> dict[str, list[QueueEntry]]:
     sections = {"Waiting for staff": waiting(), "With me": assigned_to(user)}
     if user.has_role(StaffRole.SUPERVISOR):
         sections["With other staff"] = with_others(user)
+        # Still with staff, and the retention purge takes them within the warning window.
+        soon = [c.id for c in purge_soon()]
+        if soon:
+            sections[PURGE_SOON] = _entries(Conversation.id.in_(soon))
     return sections
 
 
