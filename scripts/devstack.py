@@ -39,6 +39,8 @@ class Stack:
     env: dict[str, str] = field(default_factory=dict)
     log_dir: Path = REPO_ROOT / "instance" / "logs"
     app_server: str = "flask"  # or "gunicorn"
+    # The engine's endpoints: in-memory trackers; bot/endpoints.production.yml for Redis.
+    endpoints: str = "bot/endpoints.yml"
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     logs: dict[str, BinaryIO] = field(default_factory=dict)
 
@@ -97,7 +99,7 @@ class Stack:
                 "--model",
                 str(MODEL),
                 "--endpoints",
-                "bot/endpoints.yml",
+                self.endpoints,
                 "--credentials",
                 "bot/credentials.yml",
                 "--port",

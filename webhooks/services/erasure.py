@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import Flask, current_app
 from sqlalchemy import select, update
-from twilio.base.exceptions import TwilioRestException
+from twilio.base.exceptions import TwilioException, TwilioRestException
 
 from webhooks.extensions import db
 from webhooks.models import ErasureJob, ErasureKind
@@ -62,14 +62,28 @@ def _erase_tracker(engine_id: str) -> None:
         dialogue.erase(engine_id)
 
 
-def _gone(exc: TwilioRestException) -> bool:
-    return exc.status == 404
+def _gone(exc: TwilioException) -> bool:
+    if isinstance(exc, TwilioRestException):
+        return exc.status == 404
+    # A list that cannot be fetched carries the HTTP response as its second argument.
+    response = exc.args[1] if len(exc.args) > 1 else None
+    return getattr(response, "status_code", None) == 404
+
+
+def _media(message: Any) -> list[Any]:
+    try:
+        return list(message.media.list())
+    except TwilioException as exc:
+        if _gone(exc):
+            return []
+        raise
 
 
 def _erase_twilio_message(client: Any, sid: str) -> None:
+    """The message's media first, then the message (an already deleted one is done)."""
     message = client.messages(sid)
     try:
-        for media in message.media.list():
+        for media in _media(message):
             try:
                 message.media(media.sid).delete()
             except TwilioRestException as exc:
@@ -88,7 +102,7 @@ def _erase_twilio_number(client: Any, phone: str) -> None:
     for listed in (*client.messages.list(to=phone), *client.messages.list(from_=phone)):
         try:
             _erase_twilio_message(client, listed.sid)
-        except TwilioRestException:
+        except TwilioException:
             failures += 1
     if failures:
         raise RuntimeError(f"{failures} messages could not be deleted yet")

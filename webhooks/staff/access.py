@@ -76,6 +76,11 @@ def _session_user(passive: bool) -> StaffUser | None:
     return user
 
 
+def signed_in_user() -> StaffUser | None:
+    """Whoever this session belongs to, if it is still valid (does not count as activity)."""
+    return _session_user(passive=True)
+
+
 def _to_login() -> ResponseReturnValue:
     login = url_for("console.login")
     if request.headers.get("HX-Request"):
