@@ -20,7 +20,7 @@ from twilio.request_validator import RequestValidator
 from scripts.devstack import MODEL, Stack, free_port
 from webhooks import create_app
 from webhooks.config import REPO_ROOT
-from webhooks.crypto import generate_key, generate_secret
+from webhooks.crypto import generate_key, generate_secret, vault
 from webhooks.extensions import db
 from webhooks.services.screening import screening_summary
 from webhooks.services.texters import find_texter
@@ -109,6 +109,8 @@ class Texter:
     def conversation(self) -> dict[str, Any]:
         """This texter's latest conversation, read from the stack's database with our code."""
         app = self.stack.inspector  # type: ignore[attr-defined]
+        # The vault is one per process: another stack's inspector may have rekeyed it.
+        vault.init_app(app)
         with app.app_context():
             try:
                 texter = find_texter(self.number)
