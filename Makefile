@@ -14,6 +14,9 @@ BOT_SOURCES := $(shell find bot/config.yml bot/domain.yml bot/data nlu_data -nam
 PO_FILES := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 export RASA_TELEMETRY_ENABLED := false
+# The app defaults to production (fail closed); these targets are development (the tests
+# set testing themselves).
+export HOTLINE_ENV ?= development
 export TF_CPP_MIN_LOG_LEVEL := 2
 
 .PHONY: run test lint unit e2e bot-test bench eval install browser translations extract-messages \

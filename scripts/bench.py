@@ -122,6 +122,8 @@ def main() -> None:
         log_dir=work / "logs",
         env={
             "HOTLINE_ENV": "production",
+            "CONSOLE_TRUSTED_PROXIES": "0",
+            "RASA_TRACKER_STORE_URL": "memory",
             "DATABASE_URL": f"sqlite:///{work / f'bench-{int(time.time())}.db'}",
             "SECRET_KEY": generate_secret(),
             "HOTLINE_ENCRYPTION_KEYS": generate_key(),

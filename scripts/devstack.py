@@ -39,6 +39,8 @@ class Stack:
     env: dict[str, str] = field(default_factory=dict)
     log_dir: Path = REPO_ROOT / "instance" / "logs"
     app_server: str = "flask"  # or "gunicorn"
+    # The engine's endpoints: in-memory trackers; bot/endpoints.production.yml for Redis.
+    endpoints: str = "bot/endpoints.yml"
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     logs: dict[str, BinaryIO] = field(default_factory=dict)
 
@@ -53,6 +55,7 @@ class Stack:
     def environment(self) -> dict[str, str]:
         env = dict(os.environ)
         env.update(self.env)
+        # Explicitly development: the app's own default is production (fail closed).
         env.setdefault("HOTLINE_ENV", "development")
         # Secrets for development come from instance/; the engine needs the shared token too.
         config = load_config(str(REPO_ROOT / "instance"), env)
@@ -64,6 +67,9 @@ class Stack:
                 "RASA_TELEMETRY_ENABLED": "false",
                 "TF_CPP_MIN_LOG_LEVEL": "2",
                 "PYTHONUNBUFFERED": "1",
+                # The action server binds to loopback (rasa_sdk reads SANIC_HOST; its default is
+                # every interface). Rasa gets --interface 127.0.0.1 below.
+                "SANIC_HOST": "127.0.0.1",
                 # Custom NLU components (bot/components) for the engine.
                 "PYTHONPATH": str(REPO_ROOT / "bot"),
             }
@@ -93,7 +99,7 @@ class Stack:
                 "--model",
                 str(MODEL),
                 "--endpoints",
-                "bot/endpoints.yml",
+                self.endpoints,
                 "--credentials",
                 "bot/credentials.yml",
                 "--port",
@@ -211,6 +217,8 @@ def main() -> None:
         app_port=int(os.environ.get("PORT", "5000")),
         rasa_port=int(os.environ.get("RASA_PORT", "5005")),
         actions_port=int(os.environ.get("ACTIONS_PORT", "5055")),
+        # make run is the local phone: development, simulator on (loopback only).
+        env={"HOTLINE_ENV": "development", "SIMULATOR_ENABLED": "1"},
     )
     for port in (stack.app_port, stack.rasa_port, stack.actions_port):
         with socket.socket() as s:

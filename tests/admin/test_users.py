@@ -13,7 +13,7 @@ from webhooks.models import AuditEvent, StaffRole, StaffUser
 
 def test_create_a_user_who_must_choose_a_password(app, signed_in):
     admin = signed_in("admin")
-    page = admin.post("/admin/users", {"username": "newbie", "role": "supervisor"})
+    page = admin.post("/admin/users", {"username": "newbie", "role": "staff"})
     html = page.get_data(as_text=True)
     password = re.search(r'id="temporary-password">([^<]+)<', html).group(1)
     client = app.test_client()
@@ -25,7 +25,7 @@ def test_create_a_user_who_must_choose_a_password(app, signed_in):
     assert client.get("/console/").headers["Location"] == "/console/account/password"
     with app.app_context():
         user = db.session.scalars(select(StaffUser).where(StaffUser.username == "newbie")).one()
-        assert user.role == StaffRole.SUPERVISOR and user.must_change_password
+        assert user.role == StaffRole.STAFF and user.must_change_password
         event = db.session.scalars(
             select(AuditEvent).where(AuditEvent.action == "user_created")
         ).one()

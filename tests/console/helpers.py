@@ -116,13 +116,13 @@ def escalation(
         if texter is None:
             texter = Texter(phone_hash=vault.lookup_hash(phone), phone=phone, language=language)
         texter.last_inbound_at = utcnow()
+        fields.setdefault("queued_at", utcnow() - waited)
+        fields.setdefault("queue_reason", "consent")
         conversation = Conversation(
             texter=texter,
             state=state,
             risk=risk,
             language=language,
-            queued_at=utcnow() - waited,
-            queue_reason="consent",
             assigned_staff_id=assigned_staff_id,
             **fields,
         )

@@ -113,6 +113,8 @@ class Texter:
     def conversation(self) -> dict[str, Any]:
         """This texter's latest conversation, read from the stack's database with our code."""
         app = self.stack.inspector  # type: ignore[attr-defined]
+        # The vault is one per process: another stack's inspector may have rekeyed it.
+        vault.init_app(app)
         with app.app_context():
             try:
                 texter = find_texter(self.number)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import requests
 
 from scripts.devstack import Stack
@@ -57,8 +59,16 @@ def test_delete_erases_app_data_and_the_engine_tracker(stack: Stack, texter) -> 
     replies = texter.send("DELETE")
     assert "erased" in replies[0]
     assert texter.conversation() == {}
-    after = requests.get(url, params={"token": token}, timeout=10).json()
-    assert not any(e["event"] in ("user", "bot") for e in after["events"])
+
+    # The engine is told after the reply has gone (the erasure queue), so give it a moment.
+    def erased() -> bool:
+        after = requests.get(url, params={"token": token}, timeout=10).json()
+        return not any(e["event"] in ("user", "bot") for e in after["events"])
+
+    deadline = time.monotonic() + 15
+    while not erased() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert erased()
 
 
 def test_spanish_delete_keyword(texter) -> None:

@@ -14,6 +14,12 @@ import pytest
 from scripts.devstack import Stack
 from tests.e2e.conftest import another_app
 
+# What production requires besides secrets; the test stack's engine keeps trackers in memory.
+PRODUCTION = {
+    "HOTLINE_ENV": "production",
+    "CONSOLE_TRUSTED_PROXIES": "0",
+    "RASA_TRACKER_STORE_URL": "memory",
+}
 SETUPS = {
     "gunicorn.conf.py defaults": {},
     "one sync worker": {"HOTLINE_WORKERS": "1", "HOTLINE_WORKER_CLASS": "sync"},
@@ -22,7 +28,7 @@ SETUPS = {
 
 @pytest.fixture(scope="module", params=list(SETUPS))
 def production_app(stack: Stack, request: pytest.FixtureRequest) -> Iterator[Stack]:
-    with another_app(stack, "gunicorn", HOTLINE_ENV="production", **SETUPS[request.param]) as app:
+    with another_app(stack, "gunicorn", **PRODUCTION, **SETUPS[request.param]) as app:
         yield app
 
 

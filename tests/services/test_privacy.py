@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import LargeBinary, func, select, type_coerce
 
-from webhooks.crypto import generate_key, vault
+from webhooks.crypto import vault
 from webhooks.extensions import db
-from webhooks.models import Conversation, ConversationState, Message, Texter
+from webhooks.models import Conversation, Message, Texter
 from webhooks.models.base import utcnow
-from webhooks.services.privacy import purge_closed_conversations
+from webhooks.services.privacy import purge_inactive_conversations
 
 
 def test_no_phone_number_or_message_text_is_readable_in_the_database_file(app, phone, tmp_path):
@@ -49,38 +49,20 @@ def test_texters_are_found_by_keyed_hash(app, phone):
         assert texter.masked_phone.endswith("4567") and "555123" not in texter.masked_phone
 
 
-def test_rotate_keys_reencrypts_with_the_new_key(app, phone):
-    phone.send("before rotation")
-    old, hash_key = app.config["HOTLINE_ENCRYPTION_KEYS"], app.config["HOTLINE_HASH_KEY"]
-    new = generate_key()
-    try:
-        vault.configure(f"{new},{old}", hash_key)  # new key first, old one still readable
-        result = app.test_cli_runner().invoke(args=["rotate-keys"])
-        assert "re-encrypted 3 values" in result.output  # number, inbound, reply
-        vault.configure(new, hash_key)  # the old key retired
-        with app.app_context():
-            assert db.session.scalars(select(Message.body).order_by(Message.id)).first() == (
-                "before rotation"
-            )
-            assert db.session.scalars(select(Texter)).one().phone == phone.number
-    finally:
-        vault.configure(old, hash_key)
-
-
-def test_purge_removes_only_conversations_closed_long_ago(app, phone):
+def test_purge_removes_only_conversations_inactive_long_ago(app, phone):
     phone.send("hello")
     from tests.conftest import Phone
 
     Phone(app.test_client(), "+15550009999").send("hi")
     with app.app_context():
         old, recent = db.session.scalars(select(Conversation).order_by(Conversation.id)).all()
-        old.state = recent.state = ConversationState.CLOSED
-        old.closed_at = utcnow() - timedelta(days=91)
-        recent.closed_at = utcnow() - timedelta(days=5)
+        old.created_at = utcnow() - timedelta(days=91)
+        for message in old.messages:
+            message.created_at = utcnow() - timedelta(days=91)
         db.session.commit()
     result = app.test_cli_runner().invoke(args=["purge"])
-    assert "purged 1 conversations closed more than 90 days ago" in result.output
+    assert "purged 1 conversations inactive for more than 90 days" in result.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Conversation)) == 1
         assert db.session.scalar(select(func.count()).select_from(Texter)) == 1
-        assert purge_closed_conversations(1) == 1
+        assert purge_inactive_conversations(0) == 1

@@ -15,6 +15,7 @@ from webhooks.console import bp
 from webhooks.extensions import db
 from webhooks.models import AuditEvent, StaffUser
 from webhooks.services import audit
+from webhooks.services.spreadsheet import safe_row
 from webhooks.staff.access import current_staff, supervisor_required
 
 PAGE_SIZE = 100
@@ -76,15 +77,17 @@ def audit_export() -> ResponseReturnValue:
     count = 0
     for event in db.session.scalars(query):
         writer.writerow(
-            [
-                event.id,
-                event.created_at.isoformat(timespec="seconds"),
-                event.actor,
-                names.get(event.actor, ""),
-                event.action,
-                event.conversation_id or "",
-                json.dumps(event.detail, sort_keys=True),
-            ]
+            safe_row(
+                [
+                    event.id,
+                    event.created_at.isoformat(timespec="seconds"),
+                    event.actor,
+                    names.get(event.actor, ""),
+                    event.action,
+                    event.conversation_id or "",
+                    json.dumps(event.detail, sort_keys=True),
+                ]
+            )
         )
         count += 1
     audit.record(current_staff().actor, "audit_exported", rows=count)

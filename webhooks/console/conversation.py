@@ -31,7 +31,8 @@ QUESTION_LABELS = {
 
 def _load(conversation_id: int) -> Conversation:
     conversation = db.session.get(Conversation, conversation_id)
-    if conversation is None:
+    if conversation is None or not handling.reached_staff(conversation):
+        # A conversation that stayed with the bot does not exist for the console.
         abort(404)
     if not handling.can_view(current_staff(), conversation):
         abort(403, description="This conversation is with another staff member.")
@@ -98,9 +99,10 @@ def conversation(conversation_id: int) -> ResponseReturnValue:
 @role_required(StaffRole.STAFF, passive=True)
 def transcript(conversation_id: int) -> ResponseReturnValue:
     """The messages alone, polled by the open page: new texts and delivery statuses."""
-    return render_template(
-        "console/_transcript.html", **_transcript_context(_load(conversation_id))
-    )
+    found = _load(conversation_id)
+    handling.record_view(current_staff(), found, "transcript")
+    db.session.commit()
+    return render_template("console/_transcript.html", **_transcript_context(found))
 
 
 def _act(conversation_id: int, action: Any, done: str | None = None) -> ResponseReturnValue:

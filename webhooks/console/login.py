@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 
 from webhooks.console import bp
@@ -12,26 +12,19 @@ from webhooks.extensions import db
 from webhooks.models import StaffUser
 from webhooks.services import audit
 from webhooks.staff import accounts, throttle
-from webhooks.staff.access import end_session, public, safe_next, start_session
+from webhooks.staff.access import end_session, public, safe_next, signed_in_user, start_session
 
 # The second step must follow the first promptly.
 PENDING_SECONDS = 300
 WRONG = "Wrong username or password."
-LOCKED = "Too many failed attempts. Try again later."
+
+
+def too_many(seconds: int) -> str:
+    return f"Too many failed attempts. Try again in {seconds} seconds."
 
 
 def _remote_addr() -> str:
-    """The client's address; behind N trusted proxies, the Nth from the right they appended."""
-    hops = current_app.config["CONSOLE_TRUSTED_PROXIES"]
-    forwarded = [
-        part.strip()
-        for header in request.headers.getlist("X-Forwarded-For")
-        for part in header.split(",")
-        if part.strip()
-    ]
-    if hops > 0 and len(forwarded) >= hops:
-        return forwarded[-hops]
-    return request.remote_addr or "unknown"
+    return throttle.client_address()
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -43,10 +36,12 @@ def login() -> ResponseReturnValue:
     username = request.form.get("username", "").strip()
     password = request.form.get("password", "")
     user = accounts.find_user(username) if username else None
-    if throttle.locked_until(username, _remote_addr(), user) is not None:
+    wait = throttle.retry_after_seconds(username, _remote_addr())
+    if wait:
         db.session.commit()
-        flash(LOCKED, "error")
-        return render_template("console/login.html", next=next_url, username=username), 429
+        flash(too_many(wait), "error")
+        page = render_template("console/login.html", next=next_url, username=username)
+        return page, 429, {"Retry-After": str(wait)}
     if not accounts.check_password(user, password) or user is None or not user.active:
         throttle.record_failure(username, _remote_addr(), user)
         db.session.commit()
@@ -96,11 +91,11 @@ def login_code() -> ResponseReturnValue:
         return redirect(url_for("console.login"))
     if request.method == "GET":
         return render_template("console/login_code.html")
-    if throttle.locked_until(user.username, _remote_addr(), user) is not None:
-        end_session()
+    wait = throttle.retry_after_seconds(user.username, _remote_addr())
+    if wait:
         db.session.commit()
-        flash(LOCKED, "error")
-        return redirect(url_for("console.login"))
+        flash(too_many(wait), "error")
+        return render_template("console/login_code.html"), 429, {"Retry-After": str(wait)}
     if not accounts.check_totp(user, request.form.get("code", "")):
         # A wrong code counts like a wrong password: the second factor cannot be guessed either.
         throttle.record_failure(user.username, _remote_addr(), user)
@@ -118,14 +113,21 @@ def login_enroll() -> ResponseReturnValue:
     if user is None or user.totp_enabled:
         end_session()
         return redirect(url_for("console.login"))
-    secret = session.get("pending_totp_secret")
-    if secret is None:
-        secret = session["pending_totp_secret"] = accounts.new_totp_secret()
+    # The secret being enrolled lives in the database (encrypted), not in the cookie: a
+    # Flask session is signed, not encrypted, and anyone holding it could read it.
+    secret = accounts.pending_secret(user)
+    db.session.commit()
     if request.method == "POST":
-        if accounts.enable_totp(user, secret, request.form.get("code", "")):
+        wait = throttle.retry_after_seconds(user.username, _remote_addr())
+        if wait:
+            flash(too_many(wait), "error")
+        elif accounts.enable_totp(user, secret, request.form.get("code", "")):
             audit.record(user.actor, "two_factor_enabled")
             return _signed_in(user, session.get("pending_next"))
-        flash("That code does not match. Check the app's clock and try the next code.", "error")
+        else:
+            throttle.record_failure(user.username, _remote_addr(), user)
+            db.session.commit()
+            flash("That code does not match. Check the app's clock and try the next code.", "error")
     uri = accounts.provisioning_uri(user, secret)
     return render_template(
         "console/login_enroll.html",
@@ -137,9 +139,13 @@ def login_enroll() -> ResponseReturnValue:
 @bp.post("/logout")
 @public
 def logout() -> ResponseReturnValue:
-    user = db.session.get(StaffUser, session.get("staff_id") or 0)
+    # Ends the session on the server too: a copy of the cookie is worth nothing afterwards
+    # (the user's session nonce changes, which signs out their other sessions as well).
+    user = signed_in_user()
     if user is not None:
+        user.end_sessions()
         user.last_seen_at = None  # no longer in the supervisor's "signed in" list
+        audit.record(user.actor, "staff_signed_out")
         db.session.commit()
     end_session()
     flash("You are signed out.", "info")

@@ -22,6 +22,7 @@ from webhooks.models import (
 )
 from webhooks.models.base import utcnow
 from webhooks.services import history
+from webhooks.services.privacy import due_for_purge_soon as purge_soon
 from webhooks.services.screening import QUESTIONS
 from webhooks.staff import accounts
 from webhooks.staff.access import current_staff, role_required, staff_required
@@ -29,6 +30,7 @@ from webhooks.staff.access import current_staff, role_required, staff_required
 WAITING = "Waiting for staff"
 QUEUED_WHILE_CLOSED = "Queued while closed"
 UNASSIGNED = (WAITING, QUEUED_WHILE_CLOSED)
+PURGE_SOON = "Purged soon: no activity for almost the retention period"
 
 
 @dataclass
@@ -120,6 +122,10 @@ def _sections() -> dict[str, list[QueueEntry]]:
     sections.update({WAITING: waiting(), "With me": assigned_to(user)})
     if user.has_role(StaffRole.SUPERVISOR):
         sections["With other staff"] = with_others(user)
+        # Still with staff, and the retention purge takes them within the warning window.
+        soon = [c.id for c in purge_soon()]
+        if soon:
+            sections[PURGE_SOON] = _entries(Conversation.id.in_(soon))
     return sections
 
 

@@ -10,7 +10,7 @@ from webhooks.console.conversation import _transcript_context
 from webhooks.extensions import db
 from webhooks.models import Conversation, StaffRole
 from webhooks.models.base import utcnow
-from webhooks.services import audit, supervision, waiting
+from webhooks.services import audit, handling, supervision, waiting
 from webhooks.staff.access import current_staff, role_required, supervisor_required
 
 
@@ -40,7 +40,8 @@ def supervisor_health() -> ResponseReturnValue:
 
 def _observed(conversation_id: int) -> Conversation:
     conversation = db.session.get(Conversation, conversation_id)
-    if conversation is None:
+    # Only what reached staff can be observed, like any other staff view of a conversation.
+    if conversation is None or not handling.reached_staff(conversation):
         abort(404)
     return conversation
 
@@ -58,6 +59,7 @@ def observe(conversation_id: int) -> ResponseReturnValue:
 @bp.get("/conversations/<int:conversation_id>/observe/transcript")
 @role_required(StaffRole.SUPERVISOR, passive=True)
 def observe_transcript(conversation_id: int) -> ResponseReturnValue:
-    return render_template(
-        "console/_transcript.html", **_transcript_context(_observed(conversation_id))
-    )
+    conversation = _observed(conversation_id)
+    audit.record(current_staff().actor, "conversation_observed", conversation.id, view="transcript")
+    db.session.commit()
+    return render_template("console/_transcript.html", **_transcript_context(conversation))

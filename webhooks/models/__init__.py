@@ -2,6 +2,7 @@
 
 from webhooks.models.audit import AuditEvent
 from webhooks.models.conversation import Conversation, ConversationState, RiskLevel
+from webhooks.models.erasure import ErasureJob, ErasureKind, Tombstone
 from webhooks.models.login_attempt import LoginAttempt
 from webhooks.models.message import Author, Direction, Message
 from webhooks.models.note import Note
@@ -21,6 +22,8 @@ __all__ = [
     "Direction",
     "Disposition",
     "HotlineSetting",
+    "ErasureJob",
+    "ErasureKind",
     "LoginAttempt",
     "Message",
     "Note",
@@ -34,4 +37,5 @@ __all__ = [
     "StaffRole",
     "StaffUser",
     "Texter",
+    "Tombstone",
 ]

@@ -47,6 +47,9 @@ class StaffUser(db.Model):  # type: ignore[name-defined]
     must_change_password: Mapped[bool] = mapped_column(default=False)
     # Base32 TOTP secret, encrypted like texters' data; None until enrolled.
     totp_secret: Mapped[str | None] = mapped_column(EncryptedText())
+    # A secret being enrolled, until the first code confirms it: kept here (encrypted), never
+    # in the session cookie, which is signed but readable.
+    pending_totp_secret: Mapped[str | None] = mapped_column(EncryptedText())
     # The last accepted time step: a code is never accepted twice.
     totp_last_step: Mapped[int | None]
     active: Mapped[bool] = mapped_column(default=True)

@@ -35,8 +35,18 @@ class HandlingError(RuntimeError):
     """The action was refused; the message says why, for the staff member."""
 
 
+def reached_staff(conversation: Conversation) -> bool:
+    """Queued for staff at some point: with the texter's consent, by danger, or because the
+    engine or the app failed (``queue_for_staff`` sets ``queued_at``, which nothing clears).
+    A conversation that stayed with the bot was never meant for any person to read."""
+    return conversation.queued_at is not None
+
+
 def can_view(user: StaffUser, conversation: Conversation) -> bool:
-    """Staff see the queue and their own conversations; supervisors see everything."""
+    """Only conversations that reached staff. Staff: the waiting ones and their own;
+    supervisors: every one that reached staff."""
+    if not reached_staff(conversation):
+        return False
     if user.has_role(StaffRole.SUPERVISOR):
         return True
     return (
@@ -49,8 +59,10 @@ def can_act(user: StaffUser, conversation: Conversation) -> bool:
     return conversation.assigned_staff_id == user.id or user.has_role(StaffRole.SUPERVISOR)
 
 
-def record_view(user: StaffUser, conversation: Conversation) -> None:
-    audit.record(user.actor, "conversation_viewed", conversation.id)
+def record_view(user: StaffUser, conversation: Conversation, what: str = "page") -> None:
+    """Every read of a conversation's content is in the audit log: the page, each transcript
+    refresh, anything else that shows messages, notes or answers."""
+    audit.record(user.actor, "conversation_viewed", conversation.id, view=what)
 
 
 def claim(user: StaffUser, conversation: Conversation) -> None:

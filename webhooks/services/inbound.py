@@ -270,22 +270,25 @@ def _keyword(
     if language not in match.languages:
         language = match.languages[0]
         conversation.language = texter.language = language
+    # A blocked number is never answered, keywords included; what it asks still takes effect
+    # (STOP opts out, DELETE erases, and the block outlives the erasure as a tombstone).
+    silent = texter.blocked
     if match.keyword is Keyword.STOP:
         texter.opted_out, texter.opted_out_at = True, utcnow()
         audit.record("texter", "opted_out", conversation.id)
-        return [_system(wording.STOP_CONFIRMED, language)], []
+        return ([] if silent else [_system(wording.STOP_CONFIRMED, language)]), []
     if match.keyword is Keyword.START:
         texter.opted_out, texter.opted_out_at = False, None
         audit.record("texter", "opted_in", conversation.id)
-        return [_system(wording.START_CONFIRMED, language)], []
+        return ([] if silent else [_system(wording.START_CONFIRMED, language)]), []
     if match.keyword is Keyword.HELP:
-        if texter.opted_out:
+        if texter.opted_out or silent:
             return [], []
         # The second message names every language in itself: a texter can answer with one.
         return [_system(wording.HELP_TEXT, language), Reply(Author.SYSTEM, language_menu())], []
     text = render_reply(wording.DELETE_CONFIRMED, language)
     erase_texter(texter)
-    return [], [text]
+    return [], ([] if silent else [text])
 
 
 def _system(msgid: str, language: str | None) -> Reply:

@@ -43,6 +43,18 @@ class _RedirectingHttpClient(TwilioHttpClient):
         return super().request(method, url, *args, **kwargs)
 
 
+def twilio_client() -> Client:
+    config = current_app.config
+    http_client = (
+        _RedirectingHttpClient(config["TWILIO_API_BASE_URL"])
+        if config["TWILIO_API_BASE_URL"]
+        else None
+    )
+    return Client(
+        config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"], http_client=http_client
+    )
+
+
 def uses_simulator() -> bool:
     return not current_app.config["TWILIO_ACCOUNT_SID"]
 
@@ -105,16 +117,8 @@ def send_text(
         message.status = "simulated"
     else:
         config = current_app.config
-        http_client = (
-            _RedirectingHttpClient(config["TWILIO_API_BASE_URL"])
-            if config["TWILIO_API_BASE_URL"]
-            else None
-        )
-        client = Client(
-            config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"], http_client=http_client
-        )
         base = config["HOTLINE_PUBLIC_URL"]
-        sent = client.messages.create(
+        sent = twilio_client().messages.create(
             to=texter.phone,
             from_=sender_for(conversation),
             body=body,

@@ -19,6 +19,7 @@ from webhooks.extensions import db
 from webhooks.i18n import supported_languages
 from webhooks.models import Resource
 from webhooks.services import resource_editing
+from webhooks.services.spreadsheet import neutralise, restore
 
 MAX_ROWS = 5000
 
@@ -54,7 +55,7 @@ def export_csv() -> str:
         for lang, text in entry["description"].items():
             row[f"description_{lang}"] = text
         row["active"] = "yes" if entry["active"] else "no"
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        writer.writerow({k: "" if v is None else neutralise(v) for k, v in row.items()})
     return out.getvalue()
 
 
@@ -76,7 +77,8 @@ def parse_csv(text: str) -> list[dict[str, Any]]:
     if missing:
         raise resource_editing.ResourceError([f"Missing column(s): {', '.join(sorted(missing))}."])
     entries = []
-    for row in reader:
+    for raw in reader:
+        row = {k: restore(v) for k, v in raw.items()}  # our own export's quoted formulas
         entry: dict[str, Any] = {k: v for k, v in row.items() if k and "description_" not in k}
         entry["description"] = {
             k.removeprefix("description_"): v

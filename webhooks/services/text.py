@@ -41,7 +41,9 @@ class Body:
     @classmethod
     def of(cls, raw: str) -> Body:
         bounded = raw[:MATCH_LIMIT]
-        return cls(raw=raw, bounded=bounded, normalised=normalise(bounded))
+        # Compatibility decomposition can lengthen text (one ligature becomes up to 18
+        # characters): the matchers' bound holds after normalising too.
+        return cls(raw=raw, bounded=bounded, normalised=normalise(bounded)[:MATCH_LIMIT])
 
     @property
     def empty(self) -> bool:

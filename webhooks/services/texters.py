@@ -1,4 +1,4 @@
-"""Finding texters by keyed hash and their current conversation."""
+"""Finding texters by keyed hash (any configured hash key) and their current conversation."""
 
 from __future__ import annotations
 
@@ -7,11 +7,23 @@ from sqlalchemy.exc import IntegrityError
 
 from webhooks.crypto import vault
 from webhooks.extensions import db
-from webhooks.models import Conversation, ConversationState, Texter
+from webhooks.models import Conversation, ConversationState, Texter, Tombstone
+from webhooks.models.base import utcnow
 
 
 def find_texter(phone: str) -> Texter | None:
-    return db.session.scalar(select(Texter).where(Texter.phone_hash == vault.lookup_hash(phone)))
+    """During a hash-key rotation both keys find a texter; the current one is written back."""
+    hashes = vault.lookup_hashes(phone)
+    texter = db.session.scalar(select(Texter).where(Texter.phone_hash.in_(hashes)))
+    if texter is not None and texter.phone_hash != hashes[0]:
+        texter.phone_hash = hashes[0]
+    return texter
+
+
+def _tombstone(phone: str) -> Tombstone | None:
+    return db.session.scalar(
+        select(Tombstone).where(Tombstone.number_tag.in_(vault.tombstone_tags(phone)))
+    )
 
 
 def find_or_create_texter(phone: str) -> Texter:
@@ -19,9 +31,18 @@ def find_or_create_texter(phone: str) -> Texter:
     if texter is not None:
         return texter
     texter = Texter(phone_hash=vault.lookup_hash(phone), phone=phone)
+    # An erased texter's opt-out or block comes back with the number; the texter row holds it
+    # from now on (and a new erasure writes a new tombstone).
+    tombstone = _tombstone(phone)
+    if tombstone is not None:
+        texter.opted_out = tombstone.opted_out
+        texter.opted_out_at = utcnow() if tombstone.opted_out else None
+        texter.blocked = tombstone.blocked
     try:
         with db.session.begin_nested():
             db.session.add(texter)
+            if tombstone is not None:
+                db.session.delete(tombstone)
     except IntegrityError:  # the same number arrived twice at once: the other one won
         texter = find_texter(phone)
         assert texter is not None

@@ -87,6 +87,11 @@ def _mark_seen(user: StaffUser) -> None:
         db.session.commit()
 
 
+def signed_in_user() -> StaffUser | None:
+    """Whoever this session belongs to, if it is still valid (does not count as activity)."""
+    return _session_user(passive=True)
+
+
 def _to_login() -> ResponseReturnValue:
     login = url_for("console.login")
     if request.headers.get("HX-Request"):

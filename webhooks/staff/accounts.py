@@ -71,7 +71,9 @@ def find_user(username: str) -> StaffUser | None:
 
 
 def two_factor_required(user: StaffUser) -> bool:
-    return user.has_role(StaffRole.ADMIN) or bool(current_app.config["STAFF_2FA_REQUIRED"])
+    """Always for supervisors and admins (they read every conversation that reached staff, or
+    run the service); for staff too with STAFF_2FA_REQUIRED."""
+    return user.has_role(StaffRole.SUPERVISOR) or bool(current_app.config["STAFF_2FA_REQUIRED"])
 
 
 def create_user(
@@ -130,6 +132,13 @@ def check_totp(user: StaffUser, code: str) -> bool:
     return True
 
 
+def pending_secret(user: StaffUser) -> str:
+    """The secret being enrolled, kept encrypted with the user until a code confirms it."""
+    if user.pending_totp_secret is None:
+        user.pending_totp_secret = new_totp_secret()
+    return user.pending_totp_secret
+
+
 def enable_totp(user: StaffUser, secret: str, code: str) -> bool:
     """Enrolment is confirmed by a first code from the app, so a mistyped secret cannot lock out."""
     step = totp_step(secret, code)
@@ -137,11 +146,13 @@ def enable_totp(user: StaffUser, secret: str, code: str) -> bool:
         return False
     user.totp_secret = secret
     user.totp_last_step = step
+    user.pending_totp_secret = None
     return True
 
 
 def reset_totp(user: StaffUser) -> None:
     user.totp_secret = None
+    user.pending_totp_secret = None
     user.totp_last_step = None
     user.end_sessions()
 

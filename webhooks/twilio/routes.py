@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, current_app, request
 from twilio.twiml.messaging_response import MessagingResponse
 
+from webhooks.services import erasure
 from webhooks.services.delivery import record_status, status_callback_url
 from webhooks.services.inbound import InboundSms, receive_sms
 from webhooks.twilio import bp
@@ -41,7 +42,11 @@ def inbound_sms() -> Response:
         twiml.message(message.body, action=_status_callback(message.id), method="POST")
     for text in outcome.unstored_replies:
         twiml.message(text)
-    return _twiml(twiml)
+    response = _twiml(twiml)
+    # Pending erasures (engine trackers, Twilio's copies) are worked after the reply is sent.
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    response.call_on_close(lambda: erasure.work_after_response(app))
+    return response
 
 
 @bp.post("/status")
