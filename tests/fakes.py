@@ -107,15 +107,50 @@ class FakeEngine(_Server):
 
 @dataclass
 class TwilioRecorder(_Server):
+    """Twilio's Messages API as far as we use it: create, and list (to check for a copy).
+
+    ``failures`` says what the next creates do, in order, then they succeed again:
+    an int is an HTTP error status (``(400, 21610)``: status and Twilio error code);
+    ``"hang"`` creates the message but answers only after ``hang_seconds`` (a timeout that hid
+    a success); ``"hang-fail"`` hangs and creates nothing.
+    """
+
+    failures: list[Any] = field(default_factory=list)
+    hang_seconds: float = 3.0
+    created: list[dict[str, Any]] = field(default_factory=list)
+
     def respond(self, request: Recorded) -> tuple[int, Any]:
+        if request.method == "GET" and request.path.endswith("/Messages.json"):
+            to = request.query.get("To", [None])[0]
+            held = [m for m in reversed(self.created) if to is None or m["to"] == to]
+            return 200, {"messages": held, "page": 0, "page_size": 50, "next_page_uri": None}
         form = request.form()
-        return 201, {
-            "sid": "SM" + "f" * 32,
+        failure = self.failures.pop(0) if self.failures else None
+        if isinstance(failure, int):
+            failure = (failure, 20500 if failure >= 500 else 21211)
+        if isinstance(failure, tuple):
+            status, code = failure
+            return status, {"code": code, "message": "recorder failure", "status": status}
+        if failure == "hang-fail":
+            time.sleep(self.hang_seconds)
+            return 500, {"code": 20500, "message": "too late", "status": 500}
+        message = {
+            "sid": f"SMfeed{len(self.created) + 1:028x}",
             "status": "queued",
             "to": form.get("To", [""])[0],
+            "from": form.get("From", [""])[0],
             "body": form.get("Body", [""])[0],
             "account_sid": "AC" + "0" * 32,
+            "date_created": time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime()),
         }
+        self.created.append(message)
+        if failure == "hang":
+            time.sleep(self.hang_seconds)  # created, but the answer comes too late
+        return 201, message
+
+    @property
+    def creates(self) -> list[Recorded]:
+        return [r for r in self.requests if r.method == "POST"]
 
 
 def english(response: str, emergency_number: str = "911") -> str:

@@ -9,6 +9,7 @@ app applies it to its database). Only pseudonymous conversation ids and redacted
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,11 +17,18 @@ import requests
 from flask import Flask, current_app
 from requests.adapters import HTTPAdapter
 
+from webhooks.metrics import ENGINE_FAILURES, ENGINE_LATENCY
+
 log = logging.getLogger(__name__)
 
 
 class DialogueUnavailable(RuntimeError):
     """The engine did not answer in time, or answered with an error."""
+
+    def __init__(self, message: str, reason: str = "invalid") -> None:
+        super().__init__(message)
+        # One of a few words (timeout, connection, http_5xx, http_4xx, invalid): a metric label.
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -91,22 +99,38 @@ class Dialogue:
             response = self.session.request(
                 method, self._base + path, timeout=timeout, params=self._params, **kwargs
             )
+        except requests.Timeout as exc:
+            raise DialogueUnavailable(f"{method} {path}: {type(exc).__name__}", "timeout") from exc
         except requests.RequestException as exc:
-            raise DialogueUnavailable(f"{method} {path}: {type(exc).__name__}") from exc
+            raise DialogueUnavailable(
+                f"{method} {path}: {type(exc).__name__}", "connection"
+            ) from exc
         if response.status_code >= 400:
-            raise DialogueUnavailable(f"{method} {path}: HTTP {response.status_code}")
+            raise DialogueUnavailable(
+                f"{method} {path}: HTTP {response.status_code}",
+                "http_5xx" if response.status_code >= 500 else "http_4xx",
+            )
         return response
 
     def ask(self, engine_id: str, text: str) -> list[Step]:
         """Send one message; return what the engine decided to say and do (possibly nothing)."""
-        response = self._call(
-            "POST", "/webhooks/rest/webhook", json={"sender": engine_id, "message": text}
-        )
+        started = time.perf_counter()
         try:
-            messages = response.json()
-        except ValueError as exc:
-            raise DialogueUnavailable("engine answered with something that is not JSON") from exc
-        return parse_steps(messages)
+            response = self._call(
+                "POST", "/webhooks/rest/webhook", json={"sender": engine_id, "message": text}
+            )
+            try:
+                messages = response.json()
+            except ValueError as exc:
+                raise DialogueUnavailable(
+                    "engine answered with something that is not JSON"
+                ) from exc
+            return parse_steps(messages)
+        except DialogueUnavailable as exc:
+            ENGINE_FAILURES.labels(exc.reason).inc()
+            raise
+        finally:
+            ENGINE_LATENCY.observe(time.perf_counter() - started)
 
     def erase(self, engine_id: str) -> None:
         """Replace the tracker's events with nothing: the engine forgets the conversation."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, current_app, request
 from twilio.twiml.messaging_response import MessagingResponse
 
+from webhooks.metrics import MESSAGES_OUT
 from webhooks.services.delivery import record_status, status_callback_url
 from webhooks.services.inbound import InboundSms, receive_sms
 from webhooks.twilio import bp
@@ -39,8 +40,10 @@ def inbound_sms() -> Response:
     twiml = MessagingResponse()
     for message in outcome.replies:
         twiml.message(message.body, action=_status_callback(message.id), method="POST")
+        MESSAGES_OUT.labels(message.author.value, "twiml").inc()
     for text in outcome.unstored_replies:
         twiml.message(text)
+        MESSAGES_OUT.labels("system", "twiml").inc()
     return _twiml(twiml)
 
 
