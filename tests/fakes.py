@@ -87,6 +87,8 @@ class FakeEngine(_Server):
     replies: list[Any] = field(default_factory=lambda: ["utter_about"])
     delay: float = 0.0
     status_code: int = 200
+    # HTTP statuses the next messages get before the engine answers normally again.
+    fail_next: list[int] = field(default_factory=list)
 
     def respond(self, request: Recorded) -> tuple[int, Any]:
         if request.path == "/status":
@@ -96,6 +98,8 @@ class FakeEngine(_Server):
         if request.path.startswith("/conversations/"):
             return 200, {"events": []}
         time.sleep(self.delay)
+        if self.fail_next:
+            return self.fail_next.pop(0), {"error": "replica unavailable"}
         sender = request.json()["sender"]
         payloads = [r if isinstance(r, dict) else {"say": r} for r in self.replies]
         return self.status_code, [{"recipient_id": sender, "custom": p} for p in payloads]

@@ -20,15 +20,18 @@ from requests.adapters import HTTPAdapter
 from webhooks.metrics import ENGINE_FAILURES, ENGINE_LATENCY
 
 log = logging.getLogger(__name__)
+# A second try needs at least this much of the deadline left, after this pause.
+RETRY_ROOM_SECONDS, RETRY_PAUSE_SECONDS = 2.0, 0.3
 
 
 class DialogueUnavailable(RuntimeError):
     """The engine did not answer in time, or answered with an error."""
 
-    def __init__(self, message: str, reason: str = "invalid") -> None:
+    def __init__(self, message: str, reason: str = "invalid", status: int | None = None) -> None:
         super().__init__(message)
         # One of a few words (timeout, connection, http_5xx, http_4xx, invalid): a metric label.
         self.reason = reason
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -109,28 +112,46 @@ class Dialogue:
             raise DialogueUnavailable(
                 f"{method} {path}: HTTP {response.status_code}",
                 "http_5xx" if response.status_code >= 500 else "http_4xx",
+                response.status_code,
             )
         return response
 
     def ask(self, engine_id: str, text: str) -> list[Step]:
-        """Send one message; return what the engine decided to say and do (possibly nothing)."""
+        """Send one message; return what the engine decided to say and do (possibly nothing).
+
+        One more try, on another replica behind the load balancer, when the first failed for
+        want of a connection or of a replica (connection refused or cut, 502, 503) and the
+        deadline leaves room: a replica killed a moment ago should not cost a texter the
+        bot. Never after a timeout or a 500: those may have been processed already.
+        """
         started = time.perf_counter()
+        deadline = started + current_app.config["RASA_TIMEOUT_SECONDS"]
         try:
-            response = self._call(
-                "POST", "/webhooks/rest/webhook", json={"sender": engine_id, "message": text}
-            )
             try:
-                messages = response.json()
-            except ValueError as exc:
-                raise DialogueUnavailable(
-                    "engine answered with something that is not JSON"
-                ) from exc
-            return parse_steps(messages)
+                return self._ask_once(engine_id, text)
+            except DialogueUnavailable as exc:
+                retry = exc.reason == "connection" or exc.status in (502, 503)
+                if not retry or deadline - time.perf_counter() < RETRY_ROOM_SECONDS:
+                    raise
+                ENGINE_FAILURES.labels(exc.reason).inc()
+                log.warning("engine call failed (%s); trying once more", exc)
+                time.sleep(RETRY_PAUSE_SECONDS)
+                return self._ask_once(engine_id, text)
         except DialogueUnavailable as exc:
             ENGINE_FAILURES.labels(exc.reason).inc()
             raise
         finally:
             ENGINE_LATENCY.observe(time.perf_counter() - started)
+
+    def _ask_once(self, engine_id: str, text: str) -> list[Step]:
+        response = self._call(
+            "POST", "/webhooks/rest/webhook", json={"sender": engine_id, "message": text}
+        )
+        try:
+            messages = response.json()
+        except ValueError as exc:
+            raise DialogueUnavailable("engine answered with something that is not JSON") from exc
+        return parse_steps(messages)
 
     def erase(self, engine_id: str) -> None:
         """Replace the tracker's events with nothing: the engine forgets the conversation."""
