@@ -26,6 +26,10 @@ errorlog = "-"
 # Proxy headers are trusted from the load balancer only (see CONSOLE_TRUSTED_PROXIES).
 forwarded_allow_ips = os.environ.get("HOTLINE_FORWARDED_ALLOW_IPS", "127.0.0.1")
 
+# gunicorn 24+ opens a control socket at one path per user (~/.gunicorn/gunicorn.ctl): two
+# instances on one machine (the cluster's app1 and app2) would take it from each other.
+control_socket_disable = True
+
 # Prometheus multiprocess mode (/metrics): each worker writes its counts to files in this
 # directory and a scrape answered by any worker adds them all up. One directory per gunicorn
 # instance, emptied at start (stale files would count a previous run twice).
