@@ -168,21 +168,27 @@ def run_scenario(
         time.sleep(8)
         killed_at = time.monotonic()
         scenario.kill()
+        recovered_after: list[float] = []
+
+        def watch() -> None:  # from the kill on, until the killed part answers again
+            time.sleep(0.2)
+            while time.monotonic() - killed_at < 300:
+                if scenario.recovered():
+                    recovered_after.append(time.monotonic() - killed_at)
+                    return
+                time.sleep(0.2)
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
         # The probes answer the next question right away, while the part is down.
         survived = 0
         for number in ready_probes:
             sid, status, replies = texters.send(number, "yes")
             tally.add(sid, status, replies)
             survived += 1 if replies and replies[0] == NEXT_QUESTION else 0
-        recovered_after = None
         while time.monotonic() - started < seconds:
-            if recovered_after is None and scenario.recovered():
-                recovered_after = time.monotonic() - killed_at
             time.sleep(0.5)
-        while recovered_after is None and time.monotonic() - killed_at < 300:
-            if scenario.recovered():
-                recovered_after = time.monotonic() - killed_at
-            time.sleep(0.5)
+        watcher.join()
         stop.set()
         for future in futures:
             future.result()
@@ -198,7 +204,7 @@ def run_scenario(
         "errors": tally.errors,
         "lost": lost,
         "state survived": f"{survived}/{len(ready_probes)}",
-        "recovered": "never" if recovered_after is None else f"{recovered_after:.1f} s",
+        "recovered": f"{recovered_after[0]:.1f} s" if recovered_after else "never",
         "_silent": dict(tally.silent.most_common(4)),
     }
 

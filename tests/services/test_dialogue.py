@@ -46,3 +46,10 @@ def test_no_retry_when_the_deadline_leaves_no_room(make_app, fake_engine):
     replies = phone.replies(phone.send("hello"))
     assert replies[0].startswith(ENGINE_DOWN.split(".")[0])
     assert len(fake_engine.messages) == 1
+
+
+def test_an_empty_answer_is_a_failure_not_silence(phone, fake_engine):
+    # Rasa's REST channel answers 200 [] when it failed inside (Redis gone, a lock not got).
+    fake_engine.replies = []
+    replies = phone.replies(phone.send("hello"))
+    assert replies[0].startswith(ENGINE_DOWN.split(".")[0])

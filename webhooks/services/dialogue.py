@@ -29,7 +29,7 @@ class DialogueUnavailable(RuntimeError):
 
     def __init__(self, message: str, reason: str = "invalid", status: int | None = None) -> None:
         super().__init__(message)
-        # One of a few words (timeout, connection, http_5xx, http_4xx, invalid): a metric label.
+        # One of a few words (timeout, connection, http_5xx, http_4xx, empty, invalid): a label.
         self.reason = reason
         self.status = status
 
@@ -151,6 +151,10 @@ class Dialogue:
             messages = response.json()
         except ValueError as exc:
             raise DialogueUnavailable("engine answered with something that is not JSON") from exc
+        if messages == []:
+            # Rasa's REST channel answers 200 with nothing when handling the message failed
+            # (Redis gone, a lock it could not get): that is a failure, not a silent bot.
+            raise DialogueUnavailable("engine answered with nothing", "empty")
         return parse_steps(messages)
 
     def erase(self, engine_id: str) -> None:
