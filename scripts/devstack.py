@@ -78,6 +78,8 @@ class Stack:
                 "PYTHONUNBUFFERED": "1",
                 # Custom NLU components (bot/components) for the engine.
                 "PYTHONPATH": str(REPO_ROOT / "bot"),
+                # The action server (sanic) listens on every interface unless told.
+                "SANIC_HOST": "127.0.0.1",
             }
         )
         return env
