@@ -82,7 +82,7 @@ class Cluster:
     def environment(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PROMETHEUS_")}
         env.update(self.settings())
-        env["PYTHONUNBUFFERED"] = "1"
+        env.update(PYTHONUNBUFFERED="1")
         return env
 
     def url(self, key: str) -> str:
