@@ -53,3 +53,21 @@ def test_an_empty_answer_is_a_failure_not_silence(phone, fake_engine):
     fake_engine.replies = []
     replies = phone.replies(phone.send("hello"))
     assert replies[0].startswith(ENGINE_DOWN.split(".")[0])
+
+
+def test_the_second_try_only_gets_what_is_left_of_the_deadline(make_app, fake_engine):
+    import time
+
+    from tests.conftest import Phone
+
+    # Twilio waits 15 s at most: a slow failure and a slow retry must not add up past the
+    # engine's deadline.
+    app = make_app(RASA_TIMEOUT_SECONDS=2.0)
+    phone = Phone(app.test_client())
+    fake_engine.delay = 1.2
+    fake_engine.fail_next = [503]
+    started = time.monotonic()
+    replies = phone.replies(phone.send("hello"))
+    assert time.monotonic() - started < 2.6
+    assert replies[0].startswith(ENGINE_DOWN.split(".")[0])
+    assert len(fake_engine.messages) == 2

@@ -96,8 +96,10 @@ class Dialogue:
         token = current_app.config["HOTLINE_ENGINE_TOKEN"]
         return {"token": token} if token else {}
 
-    def _call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
-        timeout = current_app.config["RASA_TIMEOUT_SECONDS"]
+    def _call(
+        self, method: str, path: str, timeout: float | None = None, **kwargs: Any
+    ) -> requests.Response:
+        timeout = timeout or current_app.config["RASA_TIMEOUT_SECONDS"]
         try:
             response = self.session.request(
                 method, self._base + path, timeout=timeout, params=self._params, **kwargs
@@ -136,16 +138,20 @@ class Dialogue:
                 ENGINE_FAILURES.labels(exc.reason).inc()
                 log.warning("engine call failed (%s); trying once more", exc)
                 time.sleep(RETRY_PAUSE_SECONDS)
-                return self._ask_once(engine_id, text)
+                # Only what is left of the deadline: the webhook must answer Twilio in time.
+                return self._ask_once(engine_id, text, deadline - time.perf_counter())
         except DialogueUnavailable as exc:
             ENGINE_FAILURES.labels(exc.reason).inc()
             raise
         finally:
             ENGINE_LATENCY.observe(time.perf_counter() - started)
 
-    def _ask_once(self, engine_id: str, text: str) -> list[Step]:
+    def _ask_once(self, engine_id: str, text: str, timeout: float | None = None) -> list[Step]:
         response = self._call(
-            "POST", "/webhooks/rest/webhook", json={"sender": engine_id, "message": text}
+            "POST",
+            "/webhooks/rest/webhook",
+            json={"sender": engine_id, "message": text},
+            timeout=timeout,
         )
         try:
             messages = response.json()
