@@ -33,6 +33,7 @@ from twilio.request_validator import RequestValidator
 
 from scripts.bench import TEXTS
 from scripts.cluster import Cluster
+from webhooks.i18n import render, supported_languages
 from webhooks.wording import BOT_RESPONSES, ENGINE_DOWN
 
 # The machine's Redis, started the way this machine starts it (it keeps nothing on disk, so the
@@ -55,7 +56,17 @@ REDIS_START = [
     "--logfile",
     "/var/log/redis/ci.log",
 ]
-SAFETY_START = ENGINE_DOWN.split(".")[0]
+# The safety reply in every language (its first sentence has no placeholder).
+SAFETY_STARTS = tuple(
+    render(ENGINE_DOWN, language, {"emergency_number": "911"}).split(".")[0].split("。")[0][:40]
+    for language in supported_languages()
+)
+
+
+def is_safety(reply: str) -> bool:
+    return reply.startswith(SAFETY_STARTS)
+
+
 SCREENING_OPENER = "my boss took my passport and says i owe him money"
 # Where a probe conversation stands before the kill (answered can_leave) and what must follow.
 NEXT_QUESTION = BOT_RESPONSES["utter_ask_owes_debt"]
@@ -84,7 +95,7 @@ class Tally:
                 self.acknowledged += 1
                 self.sids.append(sid)
                 self.answered += 1 if replies else 0
-                self.safety += 1 if any(r.startswith(SAFETY_START) for r in replies) else 0
+                self.safety += 1 if any(is_safety(r) for r in replies) else 0
             else:
                 self.errors += 1
 
@@ -146,7 +157,7 @@ def run_scenario(
                 tally.add(sid, status, replies)
                 if status == 200 and not replies:
                     tally.silent[text] += 1
-                if any(r.startswith(SAFETY_START) for r in replies):
+                if any(is_safety(r) for r in replies):
                     break  # queued for staff now: the bot is silent there by design
                 time.sleep(THINK_SECONDS)
 
