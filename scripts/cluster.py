@@ -130,6 +130,22 @@ class Cluster:
                 check=True,
             )
         self.wait_ready(timeout)
+        self.warm_up()
+
+    def warm_up(self) -> None:
+        """One text straight to each Rasa replica: a replica's first prediction traces the
+        model's graphs (many seconds under load), which no texter should wait for."""
+        s = self.settings()
+        for replica in ("HOTLINE_RASA1_ADDR", "HOTLINE_RASA2_ADDR"):
+            try:
+                requests.post(
+                    f"http://{s[replica]}/webhooks/rest/webhook",
+                    params={"token": s["HOTLINE_ENGINE_TOKEN"]},
+                    json={"sender": "warm-up", "message": "hi"},
+                    timeout=180,
+                )
+            except requests.RequestException:
+                pass  # a cold replica is slow, not broken: the checks decide
 
     def down(self) -> None:
         if not self.running():
@@ -174,12 +190,22 @@ class Cluster:
         last: dict[str, bool] = {}
         while time.monotonic() - started < timeout:
             last = self.checks()
-            if all(ok for name, ok in last.items() if not only or name in only):
+            if all(ok for name, ok in last.items() if not only or name in only) and (
+                only or self._balanced()
+            ):
                 return time.monotonic() - started
             time.sleep(0.5)
         raise TimeoutError(
             f"cluster not ready after {timeout:.0f} s: {last}; logs in {self.run_dir}/logs"
         )
+
+    def _balanced(self) -> bool:
+        """HAProxy sees every server UP too (its checks need a few passes to let one in)."""
+        try:
+            servers = self.haproxy_servers()
+        except OSError:
+            return False
+        return bool(servers) and all(state == "UP" for state in servers.values())
 
     def haproxy_servers(self) -> dict[str, str]:
         """HAProxy's view: 'backend/server' -> UP, DOWN, ... (from its stats socket)."""
