@@ -21,7 +21,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 
 .PHONY: run test lint unit e2e bot-test bench eval install browser translations extract-messages \
         language-profiles \
-        update-catalogs migrate train clean
+        update-catalogs migrate train clean cluster cluster-down chaos haproxy
 
 ## make run: everything a fresh machine needs, then the Rasa server, the action server and the app
 run: install $(MODEL) translations instance/dev-secrets.json migrate
@@ -89,7 +89,7 @@ bot-test: $(MODEL)
 	$(RASA_PYTHON) tests/bot/check_tokenizer.py
 	$(RASA) test core --model $(MODEL) --stories tests/bot --fail-on-prediction-errors --out results/core
 
-e2e: $(VENV)/.installed $(MODEL) translations browser
+e2e: $(VENV)/.installed $(MODEL) translations browser haproxy
 	$(VENV)/bin/pytest -m e2e -q
 
 bench: install $(MODEL) translations
@@ -113,6 +113,25 @@ browser:
 	  echo "installing Debian's chromium for the browser tests"; \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
+
+## make cluster: the production topology from deploy/ (supervisord, HAProxy, 2 apps, 2 Rasa
+## replicas, 2 action servers; the machine's PostgreSQL and Redis). make cluster-down stops it.
+cluster: install $(MODEL) translations haproxy
+	$(VENV)/bin/python -m scripts.cluster up
+
+cluster-down: $(VENV)/.installed
+	$(VENV)/bin/python -m scripts.cluster down
+
+## make chaos: the cluster under load while its parts are killed; figures printed, not asserted
+chaos: cluster
+	$(VENV)/bin/python -m scripts.chaos $(CHAOS_ARGS)
+
+## the cluster and its e2e test use Debian's HAProxy
+haproxy:
+	@command -v haproxy >/dev/null || test -x /usr/sbin/haproxy || { \
+	  echo "installing Debian's haproxy for the production topology"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq haproxy; }
 
 clean:
 	rm -rf models results .rasa .pytest_cache .mypy_cache .ruff_cache

@@ -8,6 +8,7 @@ message. The engine never calls back into the app, so even one sync worker canno
 from __future__ import annotations
 
 import os
+import tempfile
 
 # Behind the load balancer; never exposed directly (the console and /metrics live here too).
 bind = os.environ.get("HOTLINE_BIND", "127.0.0.1:8000").split(",")
@@ -24,3 +25,27 @@ accesslog = os.environ.get("HOTLINE_ACCESS_LOG", "-")
 errorlog = "-"
 # Proxy headers are trusted from the load balancer only (see CONSOLE_TRUSTED_PROXIES).
 forwarded_allow_ips = os.environ.get("HOTLINE_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# gunicorn 24+ opens a control socket at one path per user (~/.gunicorn/gunicorn.ctl): two
+# instances on one machine (the cluster's app1 and app2) would take it from each other.
+control_socket_disable = True
+
+# Prometheus multiprocess mode (/metrics): each worker writes its counts to files in this
+# directory and a scrape answered by any worker adds them all up. One directory per gunicorn
+# instance, emptied at start (stale files would count a previous run twice).
+metrics_dir = os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="hotline-metrics-")
+)
+
+
+def on_starting(server: object) -> None:
+    os.makedirs(metrics_dir, exist_ok=True)
+    for name in os.listdir(metrics_dir):
+        if name.endswith(".db"):
+            os.unlink(os.path.join(metrics_dir, name))
+
+
+def child_exit(server: object, worker: object) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]

@@ -1,6 +1,10 @@
 """Starts the whole hotline locally: Rasa server, action server, app. Ctrl-C stops all three.
 
 Used by `make run`, `make bench` and the end-to-end tests, so all three start it one way.
+`make run` also supervises: a process that dies is restarted with backoff (1 s, 2 s, 4 s, ...
+up to 30 s; the backoff resets once it has stayed up for a minute), and every restart is
+logged. While the engine is down or starting, the app gives texters the safety reply and
+queues them for staff, as it always does.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -21,6 +26,8 @@ from webhooks.config import REPO_ROOT, load_config
 
 RASA_BIN = REPO_ROOT / ".venv-rasa" / "bin" / "rasa"
 MODEL = REPO_ROOT / "models" / "hotline.tar.gz"
+# Restart backoff: doubles from the first value up to the cap; reset after a stable minute.
+BACKOFF_FIRST, BACKOFF_CAP, STABLE_AFTER = 1.0, 30.0, 60.0
 
 
 def free_port() -> int:
@@ -43,6 +50,11 @@ class Stack:
     endpoints: str = "bot/endpoints.yml"
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     logs: dict[str, BinaryIO] = field(default_factory=dict)
+    # Supervision: when each process was started, how many restarts it has had, when the next
+    # one is due (a process that died waits out its backoff before it is started again).
+    started_at: dict[str, float] = field(default_factory=dict)
+    restarts: dict[str, int] = field(default_factory=dict)
+    due: dict[str, float] = field(default_factory=dict)
 
     @property
     def app_url(self) -> str:
@@ -78,7 +90,10 @@ class Stack:
 
     def _spawn(self, name: str, args: list[str], cwd: Path = REPO_ROOT) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
+        if name in self.logs:
+            self.logs.pop(name).close()
         log = self.logs[name] = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115
+        self.started_at[name] = time.monotonic()
         self.processes[name] = subprocess.Popen(
             args,
             cwd=cwd,
@@ -170,10 +185,42 @@ class Stack:
         flask = str(Path(sys.executable).parent / "flask")
         self._spawn("tick", [flask, "--app", "webhooks", "tick", "--every", "30"])
 
+    def starters(self) -> dict[str, Callable[[], None]]:
+        starters = {"app": self.start_app, "actions": self.start_actions, "rasa": self.start_rasa}
+        if "tick" in self.started_at:  # make run's scheduler, once started, is supervised too
+            starters["tick"] = self.start_tick
+        return starters
+
     def start(self) -> None:
-        self.start_app()
-        self.start_actions()
-        self.start_rasa()
+        for start in self.starters().values():
+            start()
+
+    def supervise_once(self, log: Callable[[str], None]) -> None:
+        """Restart what has died, each after its backoff. Called about once a second."""
+        now = time.monotonic()
+        for name, start in self.starters().items():
+            process = self.processes.get(name)
+            if process is not None and process.poll() is None:
+                if now - self.started_at[name] > STABLE_AFTER:
+                    self.restarts[name] = 0  # up for a minute: the next crash starts afresh
+                continue
+            if process is not None:
+                # Died: whatever it had started (gunicorn's workers) goes with it, so the
+                # restarted process gets its port and nothing is left behind.
+                _kill_group(process.pid, signal.SIGKILL)
+                del self.processes[name]
+                count = self.restarts.get(name, 0)
+                delay = min(BACKOFF_CAP, BACKOFF_FIRST * 2**count)
+                self.due[name] = now + delay
+                log(
+                    f"{name} exited with code {process.returncode}; "
+                    f"restarting in {delay:.0f} s (restart {count + 1})"
+                )
+            if name in self.due and now >= self.due[name]:
+                del self.due[name]
+                self.restarts[name] = self.restarts.get(name, 0) + 1
+                start()
+                log(f"{name} restarted (pid {self.processes[name].pid})")
 
     def stop(self, name: str | None = None) -> None:
         for key in [name] if name else list(self.processes):
@@ -189,15 +236,28 @@ class Stack:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
             finally:
+                # The leader has gone; anything still in its group (a worker, a child) too.
+                _kill_group(process.pid, signal.SIGKILL)
                 self.logs.pop(key).close()
+        if name is None:
+            self.due.clear()
 
-    def wait_healthy(self, timeout: float = 240, require_healthy: bool = True) -> dict[str, object]:
-        """Until /healthz says 200 (or, with ``require_healthy=False``, answers at all)."""
+    def wait_healthy(
+        self,
+        timeout: float = 240,
+        require_healthy: bool = True,
+        supervise: Callable[[str], None] | None = None,
+    ) -> dict[str, object]:
+        """Until /healthz says 200 (or, with ``require_healthy=False``, answers at all).
+
+        A process that dies meanwhile is an error, or, with ``supervise``, restarted."""
         deadline = time.monotonic() + timeout
         last: dict[str, object] = {}
         while time.monotonic() < deadline:
+            if supervise is not None:
+                self.supervise_once(supervise)
             for name, process in self.processes.items():
-                if process.poll() is not None:
+                if supervise is None and process.poll() is not None:
                     raise RuntimeError(
                         f"{name} exited with {process.returncode}; see {self.log_dir / name}.log"
                     )
@@ -212,6 +272,17 @@ class Stack:
         raise TimeoutError(f"stack not healthy after {timeout}s: {last}")
 
 
+def _kill_group(pgid: int, sig: signal.Signals) -> None:
+    try:
+        os.killpg(pgid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _log(line: str) -> None:
+    print(time.strftime("%H:%M:%S ") + line, file=sys.stderr, flush=True)
+
+
 def main() -> None:
     stack = Stack(
         app_port=int(os.environ.get("PORT", "5000")),
@@ -220,6 +291,8 @@ def main() -> None:
         # make run is the local phone: development, simulator on (loopback only).
         env={"HOTLINE_ENV": "development", "SIMULATOR_ENABLED": "1"},
     )
+    if os.environ.get("DEVSTACK_LOG_DIR"):
+        stack.log_dir = Path(os.environ["DEVSTACK_LOG_DIR"])
     for port in (stack.app_port, stack.rasa_port, stack.actions_port):
         with socket.socket() as s:
             if s.connect_ex(("127.0.0.1", port)) == 0:
@@ -234,15 +307,16 @@ def main() -> None:
     print(f"logs: {stack.log_dir}/")
     stack.start()
     stack.start_tick()
+    _log("pids: " + " ".join(f"{n}={p.pid}" for n, p in stack.processes.items()))
     try:
-        health = stack.wait_healthy()
+        health = stack.wait_healthy(supervise=_log)
         print(f"ready: {health['checks']}")
         print(f"\n  SMS simulator:  {stack.app_url}/simulator/")
         print(f"  health:         {stack.app_url}/healthz\n")
-        print("Ctrl-C stops all three.")
-        while all(p.poll() is None for p in stack.processes.values()):
-            time.sleep(1)
-        print("a process exited; stopping the others", file=sys.stderr)
+        print("Ctrl-C stops all three; a process that dies is restarted.", flush=True)
+        while True:
+            stack.supervise_once(_log)
+            time.sleep(0.5)
     except KeyboardInterrupt:
         print("\nstopping the app, the action server and the Rasa server...", flush=True)
     finally:

@@ -63,12 +63,15 @@ class _Server:
                 outer.requests.append(recorded)
                 status, payload = outer.respond(recorded)
                 body = b"" if status == 204 else json.dumps(payload).encode()
-                self.send_response(status)
-                if status != 204:
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                try:
+                    self.send_response(status)
+                    if status != 204:
+                        self.send_header("Content-Type", "application/json")
+                        self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up waiting (a timeout test): nothing to answer
 
             do_GET = do_POST = do_PUT = do_DELETE = _handle  # noqa: N815
 
@@ -90,6 +93,8 @@ class FakeEngine(_Server):
     replies: list[Any] = field(default_factory=lambda: ["utter_about"])
     delay: float = 0.0
     status_code: int = 200
+    # HTTP statuses the next messages get before the engine answers normally again.
+    fail_next: list[int] = field(default_factory=list)
 
     def respond(self, request: Recorded) -> tuple[int, Any]:
         if request.path == "/status":
@@ -99,6 +104,8 @@ class FakeEngine(_Server):
         if request.path.startswith("/conversations/"):
             return 200, {"events": []}
         time.sleep(self.delay)
+        if self.fail_next:
+            return self.fail_next.pop(0), {"error": "replica unavailable"}
         sender = request.json()["sender"]
         payloads = [r if isinstance(r, dict) else {"say": r} for r in self.replies]
         return self.status_code, [{"recipient_id": sender, "custom": p} for p in payloads]
@@ -115,20 +122,27 @@ _MESSAGE = re.compile(
 
 @dataclass
 class TwilioRecorder(_Server):
-    """Twilio's Messages and Media REST resources, recorded: create, list, delete.
+    """Twilio's Messages and Media REST resources, recorded: create, list, fetch, delete.
 
     ``messages`` holds what Twilio would keep (sid → {"to", "from", "body", "media": [sids]});
     tests add the texter's inbound messages to it. ``refuse_deletes`` answers that many
-    DELETEs as Twilio does for a message still being sent.
+    DELETEs as Twilio does for a message still being sent. ``failures`` says what the next
+    creates do, in order, then they succeed again: an int is an HTTP error status (``(400,
+    21610)``: status and Twilio error code); ``"hang"`` creates the message but answers only
+    after ``hang_seconds`` (a timeout that hid a success); ``"hang-fail"`` hangs and creates
+    nothing.
     """
 
     messages: dict[str, dict[str, Any]] = field(default_factory=dict)
     refuse_deletes: int = 0
+    failures: list[Any] = field(default_factory=list)
+    hang_seconds: float = 3.0
+    created: list[dict[str, Any]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, sid: str, to: str, from_: str, media: int = 0) -> None:
         media_sids = [f"ME{sid[2:]}{i}"[:34] for i in range(media)]
-        self.messages[sid] = {"to": to, "from": from_, "media": media_sids}
+        self.messages[sid] = {"to": to, "from": from_, "body": "", "media": media_sids}
 
     def held_for(self, number: str) -> list[str]:
         return [sid for sid, m in self.messages.items() if number in (m["to"], m["from"])]
@@ -137,33 +151,63 @@ class TwilioRecorder(_Server):
     def deletes(self) -> list[str]:
         return [r.path for r in self.requests if r.method == "DELETE"]
 
+    @property
+    def creates(self) -> list[Recorded]:
+        return [r for r in self.requests if r.method == "POST"]
+
     def _resource(self, sid: str, message: dict[str, Any]) -> dict[str, Any]:
-        return {"sid": sid, "to": message["to"], "from": message["from"], "status": "delivered"}
+        return {
+            "sid": sid,
+            "to": message["to"],
+            "from": message["from"],
+            "body": message.get("body", ""),
+            "status": message.get("status", "delivered"),
+            "date_created": message.get("date_created"),
+            "account_sid": "AC" + "0" * 32,
+        }
+
+    def _create(self, request: Recorded) -> tuple[int, Any]:
+        form = request.form()
+        failure = self.failures.pop(0) if self.failures else None
+        if isinstance(failure, int):
+            failure = (failure, 20500 if failure >= 500 else 21211)
+        if isinstance(failure, tuple):
+            status, code = failure
+            return status, {"code": code, "message": "recorder failure", "status": status}
+        if failure == "hang-fail":
+            time.sleep(self.hang_seconds)
+            return 500, {"code": 20500, "message": "too late", "status": 500}
+        sid = "SM" + uuid.uuid4().hex
+        message = {
+            "to": form.get("To", [""])[0],
+            "from": form.get("From", [""])[0],
+            "body": form.get("Body", [""])[0],
+            "media": [],
+            "status": "queued",
+            "date_created": time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime()),
+        }
+        with self.lock:
+            self.messages[sid] = message
+            resource = self._resource(sid, message)
+            self.created.append(resource)
+        if failure == "hang":
+            time.sleep(self.hang_seconds)  # created, but the answer comes too late
+        return 201, resource
 
     def respond(self, request: Recorded) -> tuple[int, Any]:
         found = _MESSAGE.search(request.path)
         if found is None:
             return 404, {"code": 20404, "message": "not found", "status": 404}
         sid, media, media_sid = found["sid"], found["media"], found["media_sid"]
+        if request.method == "POST" and sid is None:
+            return self._create(request)
         with self.lock:
-            if request.method == "POST" and sid is None:
-                form = request.form()
-                new_sid = "SM" + uuid.uuid4().hex
-                to = form.get("To", [""])[0]
-                self.messages[new_sid] = {"to": to, "from": form.get("From", [""])[0], "media": []}
-                return 201, {
-                    "sid": new_sid,
-                    "status": "queued",
-                    "to": to,
-                    "body": form.get("Body", [""])[0],
-                    "account_sid": found["account"],
-                }
             if request.method == "GET" and sid is None:
                 to = request.query.get("To", [None])[0]
                 from_ = request.query.get("From", [None])[0]
                 listed = [
                     self._resource(s, m)
-                    for s, m in self.messages.items()
+                    for s, m in reversed(list(self.messages.items()))  # newest first
                     if (to is None or m["to"] == to) and (from_ is None or m["from"] == from_)
                 ]
                 return 200, {"messages": listed, "next_page_uri": None, "page": 0}

@@ -82,7 +82,10 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
         "RASA_TRACKER_STORE_URL": env.get(
             "RASA_TRACKER_STORE_URL", "" if mode == "production" else "memory"
         ),
-        "RASA_TRACKER_KEY_PREFIX": env.get("RASA_TRACKER_KEY_PREFIX", "hotline"),
+        # The same prefix the engine's endpoints file takes from REDIS_KEY_PREFIX.
+        "RASA_TRACKER_KEY_PREFIX": env.get(
+            "RASA_TRACKER_KEY_PREFIX", env.get("REDIS_KEY_PREFIX", "hotline")
+        ),
         # Conversations inactive this long are purged, whatever their state...
         "RETENTION_DAYS": int(env.get("RETENTION_DAYS", "90")),
         # ...and those with staff are shown to supervisors this long before.
@@ -134,6 +137,12 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
         "SMTP_PASSWORD": env.get("SMTP_PASSWORD", ""),
         "SMTP_STARTTLS": _bool(env.get("SMTP_STARTTLS")),
         "SMTP_FROM": env.get("SMTP_FROM", "hotline@localhost"),
+        # Prometheus scrapes /metrics with this bearer token; empty: no /metrics at all.
+        "HOTLINE_METRICS_TOKEN": env.get("HOTLINE_METRICS_TOKEN", ""),
+        # Staff replies over Twilio's REST API: attempts on 5xx or a timeout, and the
+        # per-attempt timeout (seconds).
+        "TWILIO_SEND_ATTEMPTS": int(env.get("TWILIO_SEND_ATTEMPTS", "3")),
+        "TWILIO_SEND_TIMEOUT_SECONDS": float(env.get("TWILIO_SEND_TIMEOUT_SECONDS", "5")),
     }
     if mode == "production":
         missing = [key for key in REQUIRED_SECRETS if not config[key]]

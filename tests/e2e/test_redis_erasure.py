@@ -66,6 +66,7 @@ def redis_stack(tmp_path_factory: pytest.TempPathFactory, redis_client) -> Itera
         "REDIS_PORT": "6379",
         "REDIS_DB": REDIS_DB,
         "RASA_TRACKER_STORE_URL": REDIS_URL,
+        "REDIS_KEY_PREFIX": PREFIX,
         "RASA_TRACKER_KEY_PREFIX": PREFIX,
     }
     stack = Stack(

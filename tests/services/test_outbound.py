@@ -13,6 +13,7 @@ from tests.fakes import TwilioRecorder
 from webhooks.extensions import db
 from webhooks.models import Author, Conversation
 from webhooks.models.base import utcnow
+from webhooks.services import outbound
 from webhooks.services.outbound import SendRefused, send_text
 
 
@@ -41,7 +42,7 @@ def test_staff_reply_goes_through_twilio_rest(make_app, recorder):
             _conversation(app), "Hello, this is Sam.", Author.STAFF, staff_user_id=7
         )
         db.session.commit()
-        assert message.twilio_sid in recorder.messages and message.status == "queued"
+        assert message.twilio_sid == recorder.created[0]["sid"] and message.status == "queued"
     (request,) = [r for r in recorder.requests if r.method == "POST"]
     assert request.path == f"/2010-04-01/Accounts/AC{'1' * 32}/Messages.json"
     form = request.form()
@@ -69,3 +70,73 @@ def test_not_after_the_silence_window_without_an_override(app, phone):
         assert (
             send_text(conversation, "are you there?", override_silence=True).status == "simulated"
         )
+
+
+@pytest.fixture
+def rest_app(make_app, recorder, monkeypatch):
+    monkeypatch.setattr(outbound, "BACKOFF_FIRST", 0.01)
+    recorder.hang_seconds = 1.5
+    app = make_app(
+        TWILIO_ACCOUNT_SID="AC" + "1" * 32,
+        TWILIO_FROM_NUMBER="+15550001111",
+        TWILIO_API_BASE_URL=recorder.url,
+        TWILIO_SEND_TIMEOUT_SECONDS=0.5,
+    )
+    Phone(app.test_client(), "+15553334444").send("hello")
+    return app
+
+
+def _send(app, body="Hello, this is Sam."):
+    with app.app_context():
+        message = send_text(_conversation(app), body, Author.STAFF)
+        db.session.commit()
+        return message.status, message.error_code, message.twilio_sid
+
+
+def test_a_5xx_is_retried_and_sent_once(rest_app, recorder):
+    recorder.failures = [503]
+    status, _, sid = _send(rest_app)
+    assert len(recorder.creates) == 2 and len(recorder.created) == 1
+    assert status == "queued" and sid == recorder.created[0]["sid"]
+
+
+def test_a_timeout_that_hid_a_success_is_not_sent_again(rest_app, recorder):
+    recorder.failures = ["hang"]
+    status, _, sid = _send(rest_app)
+    # Twilio created the message while we timed out: we found it instead of sending it again.
+    assert len(recorder.creates) == 1 and len(recorder.created) == 1
+    assert status == "queued" and sid == recorder.created[0]["sid"]
+
+
+def test_a_timeout_that_sent_nothing_is_retried(rest_app, recorder):
+    recorder.failures = ["hang-fail"]
+    status, _, sid = _send(rest_app)
+    assert len(recorder.creates) == 2 and len(recorder.created) == 1
+    assert status == "queued" and sid == recorder.created[0]["sid"]
+
+
+def test_an_earlier_message_with_the_same_words_is_not_mistaken_for_the_lost_one(
+    rest_app, recorder
+):
+    assert _send(rest_app, "ok")[0] == "queued"
+    recorder.failures = ["hang-fail"]
+    status, _, sid = _send(rest_app, "ok")
+    assert len(recorder.created) == 2 and sid == recorder.created[1]["sid"]
+
+
+def test_every_attempt_failing_stores_the_message_as_failed(rest_app, recorder):
+    recorder.failures = [500, 502, 503]
+    status, error, sid = _send(rest_app)
+    assert len(recorder.creates) == 3 and not recorder.created
+    assert status == "failed" and error == "http_503" and sid is None
+
+
+def test_an_opted_out_number_at_twilio_is_not_retried_and_shows_why(rest_app, recorder):
+    recorder.failures = [(400, 21610)]
+    status, error, _ = _send(rest_app)
+    assert len(recorder.creates) == 1
+    assert status == "failed" and error == "21610"
+    with rest_app.app_context():
+        assert _conversation(rest_app).texter.opted_out  # nobody tries again
+        with pytest.raises(SendRefused, match="opted out"):
+            send_text(_conversation(rest_app), "hi")

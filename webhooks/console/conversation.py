@@ -10,8 +10,9 @@ from flask.typing import ResponseReturnValue
 from webhooks.console import bp
 from webhooks.console.canned import canned_replies
 from webhooks.extensions import db
-from webhooks.models import Conversation, RiskLevel, StaffRole, StaffUser
+from webhooks.models import Conversation, Direction, RiskLevel, StaffRole, StaffUser
 from webhooks.services import dispositions, handling, history
+from webhooks.services.delivery import NOT_DELIVERED, explain_failure
 from webhooks.services.outbound import silent_too_long, whatsapp_window_closed
 from webhooks.services.screening import QUESTIONS, screening_summary
 from webhooks.staff import accounts
@@ -44,10 +45,16 @@ def _staff_names() -> dict[int, str]:
 
 
 def _transcript_context(conversation: Conversation) -> dict[str, Any]:
+    undelivered = [
+        (m, explain_failure(m.error_code))
+        for m in conversation.messages
+        if m.direction is Direction.OUTBOUND and m.status in NOT_DELIVERED
+    ]
     return {
         "conversation": conversation,
         "messages": conversation.messages,
         "names": _staff_names(),
+        "undelivered": undelivered,
     }
 
 
@@ -132,12 +139,14 @@ def reply(conversation_id: int) -> ResponseReturnValue:
     body = request.form.get("body", "")
     override = request.form.get("override_silence") == "1"
     try:
-        handling.reply(current_staff(), found, body, override_silence=override)
+        message = handling.reply(current_staff(), found, body, override_silence=override)
     except handling.HandlingError as exc:
         db.session.rollback()
         flash(str(exc), "error")
         return _page(db.session.get(Conversation, conversation_id), draft=body, status=409)  # type: ignore[arg-type]
     db.session.commit()
+    if message.status in NOT_DELIVERED:
+        flash(f"Not delivered: {explain_failure(message.error_code)}.", "error")
     return redirect(url_for("console.conversation", conversation_id=conversation_id))
 
 

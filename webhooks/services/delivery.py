@@ -28,6 +28,34 @@ _ORDER = {
 }
 
 
+# A message in one of these states did not reach the texter and never will.
+NOT_DELIVERED = ("failed", "undelivered")
+# What staff read beside a message that did not arrive (Twilio's error codes, and our own
+# reasons when Twilio never took it).
+_FAILURES = {
+    "21610": "the number has opted out at Twilio (it texted STOP); nothing more can be sent",
+    "21211": "Twilio says this is not a valid phone number",
+    "21614": "this number cannot receive SMS",
+    "30003": "the phone is switched off or out of reach",
+    "30004": "the texter's carrier blocked the message",
+    "30005": "the number is unknown or no longer in service",
+    "30006": "a landline, or a carrier that cannot be reached",
+    "30007": "the carrier filtered the message as spam",
+    "30008": "the carrier could not deliver it",
+    "timeout": "the SMS provider did not answer in time, every attempt",
+    "connection": "the SMS provider could not be reached, every attempt",
+}
+
+
+def explain_failure(error_code: str | None) -> str:
+    """Why a message did not arrive, in staff's words."""
+    if error_code in _FAILURES:
+        return _FAILURES[error_code]
+    if error_code and error_code.startswith("http_"):
+        return "the SMS provider failed (HTTP " + error_code[5:] + "), every attempt"
+    return f"Twilio error {error_code}" if error_code else "no reason given"
+
+
 def status_callback_url(message_id: int, base: str) -> str:
     """Where Twilio reports this message's delivery; the id rides in the signed URL."""
     return f"{base}/webhooks/twilio/status?m={message_id}"

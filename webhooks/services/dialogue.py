@@ -9,6 +9,7 @@ app applies it to its database). Only pseudonymous conversation ids and redacted
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,11 +17,21 @@ import requests
 from flask import Flask, current_app
 from requests.adapters import HTTPAdapter
 
+from webhooks.metrics import ENGINE_FAILURES, ENGINE_LATENCY
+
 log = logging.getLogger(__name__)
+# A second try needs at least this much of the deadline left, after this pause.
+RETRY_ROOM_SECONDS, RETRY_PAUSE_SECONDS = 2.0, 0.3
 
 
 class DialogueUnavailable(RuntimeError):
     """The engine did not answer in time, or answered with an error."""
+
+    def __init__(self, message: str, reason: str = "invalid", status: int | None = None) -> None:
+        super().__init__(message)
+        # One of a few words (timeout, connection, http_5xx, http_4xx, empty, invalid): a label.
+        self.reason = reason
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -85,27 +96,71 @@ class Dialogue:
         token = current_app.config["HOTLINE_ENGINE_TOKEN"]
         return {"token": token} if token else {}
 
-    def _call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
-        timeout = current_app.config["RASA_TIMEOUT_SECONDS"]
+    def _call(
+        self, method: str, path: str, timeout: float | None = None, **kwargs: Any
+    ) -> requests.Response:
+        timeout = timeout or current_app.config["RASA_TIMEOUT_SECONDS"]
         try:
             response = self.session.request(
                 method, self._base + path, timeout=timeout, params=self._params, **kwargs
             )
+        except requests.Timeout as exc:
+            raise DialogueUnavailable(f"{method} {path}: {type(exc).__name__}", "timeout") from exc
         except requests.RequestException as exc:
-            raise DialogueUnavailable(f"{method} {path}: {type(exc).__name__}") from exc
+            raise DialogueUnavailable(
+                f"{method} {path}: {type(exc).__name__}", "connection"
+            ) from exc
         if response.status_code >= 400:
-            raise DialogueUnavailable(f"{method} {path}: HTTP {response.status_code}")
+            raise DialogueUnavailable(
+                f"{method} {path}: HTTP {response.status_code}",
+                "http_5xx" if response.status_code >= 500 else "http_4xx",
+                response.status_code,
+            )
         return response
 
     def ask(self, engine_id: str, text: str) -> list[Step]:
-        """Send one message; return what the engine decided to say and do (possibly nothing)."""
+        """Send one message; return what the engine decided to say and do (possibly nothing).
+
+        One more try, on another replica behind the load balancer, when the first failed for
+        want of a connection or of a replica (connection refused or cut, 502, 503) and the
+        deadline leaves room: a replica killed a moment ago should not cost a texter the
+        bot. Never after a timeout or a 500: those may have been processed already.
+        """
+        started = time.perf_counter()
+        deadline = started + current_app.config["RASA_TIMEOUT_SECONDS"]
+        try:
+            try:
+                return self._ask_once(engine_id, text)
+            except DialogueUnavailable as exc:
+                retry = exc.reason == "connection" or exc.status in (502, 503)
+                if not retry or deadline - time.perf_counter() < RETRY_ROOM_SECONDS:
+                    raise
+                ENGINE_FAILURES.labels(exc.reason).inc()
+                log.warning("engine call failed (%s); trying once more", exc)
+                time.sleep(RETRY_PAUSE_SECONDS)
+                # Only what is left of the deadline: the webhook must answer Twilio in time.
+                return self._ask_once(engine_id, text, deadline - time.perf_counter())
+        except DialogueUnavailable as exc:
+            ENGINE_FAILURES.labels(exc.reason).inc()
+            raise
+        finally:
+            ENGINE_LATENCY.observe(time.perf_counter() - started)
+
+    def _ask_once(self, engine_id: str, text: str, timeout: float | None = None) -> list[Step]:
         response = self._call(
-            "POST", "/webhooks/rest/webhook", json={"sender": engine_id, "message": text}
+            "POST",
+            "/webhooks/rest/webhook",
+            json={"sender": engine_id, "message": text},
+            timeout=timeout,
         )
         try:
             messages = response.json()
         except ValueError as exc:
             raise DialogueUnavailable("engine answered with something that is not JSON") from exc
+        if messages == []:
+            # Rasa's REST channel answers 200 with nothing when handling the message failed
+            # (Redis gone, a lock it could not get): that is a failure, not a silent bot.
+            raise DialogueUnavailable("engine answered with nothing", "empty")
         return parse_steps(messages)
 
     def erase(self, engine_id: str) -> None:

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from webhooks import wording
 from webhooks.extensions import db
 from webhooks.i18n import language_menu, render_reply
+from webhooks.metrics import MESSAGES_IN, SAFETY_REPLIES
 from webhooks.models import (
     Author,
     Conversation,
@@ -107,6 +108,7 @@ def receive_sms(sms: InboundSms) -> Outcome:
         db.session.rollback()  # the same delivery is being handled right now
         previous = _find_inbound(sms.sid)
         return Outcome(replies=_replies_to(previous) if previous else [])
+    MESSAGES_IN.inc()
 
     conversation_id = conversation.id
     try:
@@ -124,6 +126,7 @@ def receive_sms(sms: InboundSms) -> Outcome:
         conversation = db.session.get(Conversation, conversation_id)  # type: ignore[assignment]
         inbound = db.session.scalars(select(Message).where(Message.twilio_sid == sms.sid)).one()
         conversation.queue_for_staff("app_error")
+        SAFETY_REPLIES.labels("app_error").inc()
         safety = Reply(Author.SYSTEM, render_reply(wording.ENGINE_DOWN, conversation.language))
         outcome = Outcome(_store(conversation, inbound, [safety]))
         db.session.commit()
@@ -187,6 +190,7 @@ def _handle(
         return [_system(wording.MEDIA_ONLY, language)], []
     if steps is None:
         conversation.queue_for_staff("engine_unavailable")
+        SAFETY_REPLIES.labels("engine_unavailable").inc()
         audit.record("system", "engine_unavailable", conversation.id)
         closed = _after_hours(conversation, language)
         return [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, current_app, request
 from twilio.twiml.messaging_response import MessagingResponse
 
+from webhooks.metrics import MESSAGES_OUT
 from webhooks.services import erasure
 from webhooks.services.delivery import record_status, status_callback_url
 from webhooks.services.inbound import InboundSms, receive_sms
@@ -40,8 +41,10 @@ def inbound_sms() -> Response:
     twiml = MessagingResponse()
     for message in outcome.replies:
         twiml.message(message.body, action=_status_callback(message.id), method="POST")
+        MESSAGES_OUT.labels(message.author.value, "twiml").inc()
     for text in outcome.unstored_replies:
         twiml.message(text)
+        MESSAGES_OUT.labels("system", "twiml").inc()
     response = _twiml(twiml)
     # Pending erasures (engine trackers, Twilio's copies) are worked after the reply is sent.
     app = current_app._get_current_object()  # type: ignore[attr-defined]

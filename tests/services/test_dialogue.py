@@ -1,0 +1,73 @@
+"""The engine client: one more try when a replica was missing, never after a possible success."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.fakes import english
+from webhooks.services import dialogue as dialogue_module
+from webhooks.wording import ENGINE_DOWN
+
+
+@pytest.fixture(autouse=True)
+def quick_retry(monkeypatch):
+    monkeypatch.setattr(dialogue_module, "RETRY_PAUSE_SECONDS", 0.01)
+    monkeypatch.setattr(dialogue_module, "RETRY_ROOM_SECONDS", 0.5)
+
+
+@pytest.mark.parametrize("status", [502, 503])
+def test_no_replica_behind_the_load_balancer_is_tried_once_more(phone, fake_engine, status):
+    fake_engine.fail_next = [status]
+    assert phone.replies(phone.send("hello")) == [english("utter_about")]
+    assert len(fake_engine.messages) == 2
+
+
+def test_a_500_is_not_retried_the_texter_gets_the_safety_reply(phone, fake_engine):
+    # The engine may have processed the message already: a second try could answer it twice.
+    fake_engine.fail_next = [500]
+    replies = phone.replies(phone.send("hello"))
+    assert replies[0].startswith(ENGINE_DOWN.split(".")[0])
+    assert len(fake_engine.messages) == 1
+
+
+def test_only_one_more_try(phone, fake_engine):
+    fake_engine.fail_next = [503, 503]
+    replies = phone.replies(phone.send("hello"))
+    assert replies[0].startswith(ENGINE_DOWN.split(".")[0])
+    assert len(fake_engine.messages) == 2
+
+
+def test_no_retry_when_the_deadline_leaves_no_room(make_app, fake_engine):
+    from tests.conftest import Phone
+
+    app = make_app(RASA_TIMEOUT_SECONDS=0.4)
+    phone = Phone(app.test_client())
+    fake_engine.fail_next = [503]
+    replies = phone.replies(phone.send("hello"))
+    assert replies[0].startswith(ENGINE_DOWN.split(".")[0])
+    assert len(fake_engine.messages) == 1
+
+
+def test_an_empty_answer_is_a_failure_not_silence(phone, fake_engine):
+    # Rasa's REST channel answers 200 [] when it failed inside (Redis gone, a lock not got).
+    fake_engine.replies = []
+    replies = phone.replies(phone.send("hello"))
+    assert replies[0].startswith(ENGINE_DOWN.split(".")[0])
+
+
+def test_the_second_try_only_gets_what_is_left_of_the_deadline(make_app, fake_engine):
+    import time
+
+    from tests.conftest import Phone
+
+    # Twilio waits 15 s at most: a slow failure and a slow retry must not add up past the
+    # engine's deadline.
+    app = make_app(RASA_TIMEOUT_SECONDS=2.0)
+    phone = Phone(app.test_client())
+    fake_engine.delay = 1.2
+    fake_engine.fail_next = [503]
+    started = time.monotonic()
+    replies = phone.replies(phone.send("hello"))
+    assert time.monotonic() - started < 2.6
+    assert replies[0].startswith(ENGINE_DOWN.split(".")[0])
+    assert len(fake_engine.messages) == 2
