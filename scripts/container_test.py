@@ -279,13 +279,6 @@ def wait_ready(stack: Stack, timings: dict[str, float]) -> None:
     log("== waiting for readiness (health checks do not run by themselves under podman here)")
     start = time.monotonic()
 
-    def migrated() -> bool:
-        status, code = stack.state("migrate")
-        if status == "exited" and code != 0:
-            raise Failed(f"migrate exited with {code}")  # restart: on-failure retries it
-        return status == "exited" and code == 0
-
-    wait_for("migrate exited 0", migrated, 300)
     wait_for(
         "actions /health", lambda: stack.answers("actions", "http://127.0.0.1:5055/health"), 120
     )
@@ -350,14 +343,14 @@ def main() -> int:
         converse(stack, checks)
     except Failed as exc:
         checks.check("the stack came up and answered", False, exc)
-        for service in SERVICES + ["migrate"]:
+        for service in SERVICES:
             try:
                 logs = podman("logs", "--tail", "15", stack.container(service), check=False)
                 log(f"--- last lines of {service}:\n{logs}")
             except Failed:
                 pass
     finally:
-        for service in SERVICES + ["migrate"]:
+        for service in SERVICES:
             try:
                 logs = podman("logs", stack.container(service), check=False)
                 (ARTIFACTS / f"{service}.log").write_text(logs)

@@ -1,9 +1,8 @@
 #!/bin/sh
-# The app image's entry point: DATABASE_URL from the env file's POSTGRES_* when it is not
-# given whole (so the password is written once), then the command (gunicorn by default).
+# The app image's entry point: with HOTLINE_MIGRATE_ON_START=1 (compose.yaml sets it) the server
+# migrates the database before it starts; then the command (gunicorn by default).
 set -eu
-if [ -z "${DATABASE_URL:-}" ] && [ -n "${POSTGRES_PASSWORD:-}" ]; then
-  DATABASE_URL="postgresql://${POSTGRES_USER:-hotline}:${POSTGRES_PASSWORD}@${POSTGRES_HOST:-postgres}:${POSTGRES_PORT:-5432}/${POSTGRES_DB:-hotline}"
-  export DATABASE_URL
+if [ "${HOTLINE_MIGRATE_ON_START:-0}" = 1 ] && [ "${1:-}" = gunicorn ]; then
+  hotline-migrate
 fi
 exec "$@"

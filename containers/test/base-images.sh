@@ -36,7 +36,9 @@ bootstrap() {  # suite image packages
 bootstrap bookworm localhost/hotline-base/debian:12 ca-certificates
 bootstrap bullseye localhost/hotline-base/python:3.9 ca-certificates,python3,python3-venv
 
-if ! exists localhost/hotline-base/python:3.11; then
+if exists localhost/hotline-base/python:3.11; then
+  echo "base localhost/hotline-base/python:3.11: present"
+else
   echo "base localhost/hotline-base/python:3.11: python3 on debian:12"
   printf '%s\n' 'FROM localhost/hotline-base/debian:12' \
     'RUN apt-get update && apt-get install -y --no-install-recommends python3 python3-venv && apt-get clean && rm -rf /var/lib/apt/lists/*' \
