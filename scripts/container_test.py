@@ -265,6 +265,28 @@ def converse(stack: Stack, checks: Checks) -> None:
     )
     checks.check("no message body stored in plain text", db["plaintext_bodies"] == 0, db)
 
+    log("== the README's first admin, in the running stack")
+    admin = stack.exec(
+        "app-1",
+        "flask",
+        "--app",
+        "webhooks",
+        "create-user",
+        "first-admin",
+        "--role",
+        "admin",
+        "--password",
+        "container-test-admin-password",
+    )
+    log(f"  {admin.stdout.splitlines()[0] if admin.stdout else admin.stderr[-300:]}")
+    checks.check(
+        "create-user makes an admin (with its two-factor URI)",
+        admin.returncode == 0
+        and "created admin first-admin" in admin.stdout
+        and "otpauth://" in admin.stdout,
+        admin.stderr[-300:],
+    )
+
     log("== Redis (Rasa's tracker and lock stores)")
     keys = stack.exec("redis", "redis-cli", "--scan", "--pattern", "hotline*").stdout.split()
     ttls = [int(stack.exec("redis", "redis-cli", "ttl", k).stdout.strip() or -2) for k in keys]
