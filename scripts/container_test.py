@@ -37,7 +37,18 @@ IMAGES = {
     "app": "localhost/hotline-base/python:3.11",
     "rasa": "localhost/hotline-base/python:3.9",
 }
-SERVICES = ["postgres", "redis", "actions", "rasa-1", "rasa-2", "app-1", "app-2", "lb"]
+SERVICES = [
+    "postgres",
+    "redis",
+    "actions",
+    "rasa-1",
+    "rasa-2",
+    "app-1",
+    "app-2",
+    "lb",
+    "scheduler",
+    "retention",
+]
 
 # Run inside an app container, with the app's own code and configuration: what the database
 # holds for each number (found through the keyed hash, as the app finds texters).
@@ -286,6 +297,11 @@ def converse(stack: Stack, checks: Checks) -> None:
         and "otpauth://" in admin.stdout,
         admin.stderr[-300:],
     )
+
+    log("== scheduled work (same image)")
+    purge = podman("logs", stack.container("retention"), check=False)
+    checks.check("retention ran purge", "purged" in purge, purge[-300:])
+    checks.check("scheduler is running", stack.state("scheduler")[0] == "running")
 
     log("== Redis (Rasa's tracker and lock stores)")
     keys = stack.exec("redis", "redis-cli", "--scan", "--pattern", "hotline*").stdout.split()
