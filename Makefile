@@ -21,7 +21,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 
 .PHONY: run test lint unit e2e bot-test bench eval install browser translations extract-messages \
         language-profiles \
-        update-catalogs migrate train clean cluster cluster-down chaos haproxy
+        update-catalogs migrate train clean cluster cluster-down chaos haproxy container-test
 
 ## make run: everything a fresh machine needs, then the Rasa server, the action server and the app
 run: install $(MODEL) translations instance/dev-secrets.json migrate
@@ -132,6 +132,23 @@ haproxy:
 	  echo "installing Debian's haproxy for the production topology"; \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq haproxy; }
+## make container-test: the images and compose.yaml under podman, texted through the signed webhook
+## (installs podman and debootstrap from Debian when missing; builds base images locally)
+COMPOSE_VENV := .venv-compose
+container-test: $(VENV)/.installed $(COMPOSE_VENV)/.installed
+	@command -v podman >/dev/null && command -v debootstrap >/dev/null && command -v runc >/dev/null \
+	  && command -v iptables >/dev/null && test -x /usr/lib/podman/netavark || { \
+	  echo "installing podman, runc, netavark, iptables and debootstrap from Debian"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq podman runc netavark aardvark-dns \
+	    iptables debootstrap; }
+	CONTAINERS_CONF=$(CURDIR)/containers/test/containers.conf \
+	  $(VENV)/bin/python -m scripts.container_test --compose $(COMPOSE_VENV)/bin/podman-compose $(CONTAINER_TEST_ARGS)
+
+$(COMPOSE_VENV)/.installed:
+	$(PYTHON) -m venv $(COMPOSE_VENV)
+	$(COMPOSE_VENV)/bin/pip install --quiet podman-compose==1.6.0
+	touch $@
 
 clean:
 	rm -rf models results .rasa .pytest_cache .mypy_cache .ruff_cache
