@@ -72,6 +72,38 @@ def test_repeated_delivery_gets_the_same_reply_and_is_stored_once(app, phone, fa
     assert count(app) == 2
 
 
+def test_a_stored_message_whose_first_attempt_died_gets_the_safety_reply_once(
+    app, phone, fake_engine, monkeypatch
+):
+    # The process dies after the inbound commit and before any reply is stored.
+    import webhooks.services.inbound as inbound
+
+    def die(*args, **kwargs):
+        raise SystemExit("kill -9")
+
+    monkeypatch.setattr(inbound, "_handle", die)
+    with pytest.raises(SystemExit):
+        phone.send("hello", sid="SMorphan")
+    monkeypatch.undo()
+    assert count(app, Message, Message.direction == Direction.INBOUND) == 1
+    # The load balancer (or Twilio) resends it to another instance.
+    replies = phone.replies(phone.send("hello", sid="SMorphan"))
+    assert len(replies) == 1 and "person will write" in replies[0] and "911" in replies[0]
+    with app.app_context():
+        conversation = db.session.scalars(select(Conversation)).one()
+        assert conversation.state is ConversationState.WAITING_FOR_STAFF
+    # A third delivery gets the same reply, stored once; the engine was never asked.
+    assert phone.replies(phone.send("hello", sid="SMorphan")) == replies
+    assert count(app, Message, Message.direction == Direction.OUTBOUND) == 1
+    assert not fake_engine.messages
+
+
+def test_an_opted_out_texter_s_repeated_message_stays_unanswered(app, phone, fake_engine):
+    phone.send("STOP")
+    assert phone.replies(phone.send("hello", sid="SMquiet")) == []
+    assert phone.replies(phone.send("hello", sid="SMquiet")) == []
+
+
 def test_the_engine_never_sees_the_phone_number(phone, fake_engine):
     phone.send("call me back on 555 123 4567 please")
     sent = fake_engine.messages[0]

@@ -85,7 +85,10 @@ def receive_sms(sms: InboundSms) -> Outcome:
     previous = _find_inbound(sms.sid)
     if previous is not None:
         log.info("repeated delivery of a message; answering as before")
-        return Outcome(replies=_replies_to(previous))
+        answered = _replies_to(previous)
+        if not answered and _left_unanswered(previous):
+            return Outcome(replies=_answer_orphan(previous))
+        return Outcome(replies=answered)
 
     texter = find_or_create_texter(sms.from_number)
     # "1", "2" or "3" right after a survey question answers it, in the closed conversation.
@@ -131,6 +134,26 @@ def receive_sms(sms: InboundSms) -> Outcome:
         outcome = Outcome(_store(conversation, inbound, [safety]))
         db.session.commit()
     return outcome
+
+
+def _left_unanswered(inbound: Message) -> bool:
+    """Stored, but the process handling it died before it answered (kill -9 mid-request): the
+    load balancer or Twilio resends only after giving up on that first attempt."""
+    conversation, texter = inbound.conversation, inbound.conversation.texter
+    silent = texter.opted_out or texter.blocked  # no reply is the right reply for them
+    return conversation.state == ConversationState.WITH_BOT and not silent
+
+
+def _answer_orphan(inbound: Message) -> list[Message]:
+    """The safety reply (emergency number, a person will write), and staff see the texter."""
+    log.warning("a stored message was never answered (its first attempt died); safety reply")
+    conversation = inbound.conversation
+    conversation.queue_for_staff("app_error")
+    audit.record("system", "unanswered_delivery", conversation.id)
+    safety = Reply(Author.SYSTEM, render_reply(wording.ENGINE_DOWN, conversation.language))
+    stored = _store(conversation, inbound, [safety])
+    db.session.commit()
+    return stored
 
 
 def _find_inbound(sid: str) -> Message | None:
