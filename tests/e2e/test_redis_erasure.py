@@ -77,14 +77,7 @@ def redis_stack(tmp_path_factory: pytest.TempPathFactory, redis_client) -> Itera
         log_dir=work / "logs",
         endpoints="bot/endpoints.production.yml",
     )
-    for command in (["db", "upgrade"], ["seed-resources"]):
-        subprocess.run(
-            _flask() + command,
-            env=stack.environment(),
-            cwd=REPO_ROOT,
-            check=True,
-            capture_output=True,
-        )
+    stack.migrate()
     stack.inspector = create_app(  # type: ignore[attr-defined]
         {
             "SQLALCHEMY_DATABASE_URI": env["DATABASE_URL"],
