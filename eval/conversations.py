@@ -25,10 +25,9 @@ import requests
 import yaml
 from twilio.request_validator import RequestValidator
 
-from scripts.devstack import MODEL, Stack, free_port
+from scripts.devstack import MODEL, Stack, free_port, isolated_environment
 from webhooks import create_app, wording
 from webhooks.config import REPO_ROOT
-from webhooks.crypto import generate_key, generate_secret
 from webhooks.extensions import db
 from webhooks.i18n import render, supported_languages
 from webhooks.services.texters import find_texter
@@ -227,19 +226,7 @@ def main() -> int:
     import tempfile
 
     work = Path(tempfile.mkdtemp(prefix="hotline-eval-"))
-    env = {
-        "HOTLINE_ENV": "testing",
-        "DATABASE_URL": f"sqlite:///{work / 'hotline.db'}",
-        "SECRET_KEY": generate_secret(),
-        "HOTLINE_ENCRYPTION_KEYS": generate_key(),
-        "HOTLINE_HASH_KEY": generate_secret(),
-        "HOTLINE_ENGINE_TOKEN": generate_secret(),
-        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-        "TWILIO_ACCOUNT_SID": "",
-        "SIMULATOR_ENABLED": "1",
-        "RASA_TIMEOUT_SECONDS": "20",
-        "EMERGENCY_NUMBER": EMERGENCY,
-    }
+    env = isolated_environment(work, AUTH_TOKEN, SIMULATOR_ENABLED="1", EMERGENCY_NUMBER=EMERGENCY)
     stack = Stack(
         app_port=free_port(),
         rasa_port=free_port(),

@@ -36,6 +36,26 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def isolated_environment(work: Path, auth_token: str, **extra: str) -> dict[str, str]:
+    """A stack of its own for tests and evaluations: testing mode, a SQLite file under ``work``,
+    fresh secrets, no Twilio account (the simulator outbox), a generous engine deadline."""
+    from webhooks.crypto import generate_key, generate_secret
+
+    env = {
+        "HOTLINE_ENV": "testing",
+        "DATABASE_URL": f"sqlite:///{work / 'hotline.db'}",
+        "SECRET_KEY": generate_secret(),
+        "HOTLINE_ENCRYPTION_KEYS": generate_key(),
+        "HOTLINE_HASH_KEY": generate_secret(),
+        "HOTLINE_ENGINE_TOKEN": generate_secret(),
+        "TWILIO_AUTH_TOKEN": auth_token,
+        "TWILIO_ACCOUNT_SID": "",
+        "RASA_TIMEOUT_SECONDS": "20",
+    }
+    env.update(extra)
+    return env
+
+
 @dataclass
 class Stack:
     """The three processes, their ports and the environment they share."""

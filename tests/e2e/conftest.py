@@ -16,10 +16,10 @@ import requests
 from flask import appcontext_pushed
 from twilio.request_validator import RequestValidator
 
-from scripts.devstack import MODEL, Stack, free_port
+from scripts.devstack import MODEL, Stack, free_port, isolated_environment
 from tests.e2e.browser import live, page, unreachable_engine  # noqa: F401  (browser fixtures)
 from webhooks import create_app
-from webhooks.crypto import generate_key, generate_secret, vault
+from webhooks.crypto import vault
 from webhooks.extensions import db
 from webhooks.services.screening import screening_summary
 from webhooks.services.texters import find_texter
@@ -39,18 +39,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     if not MODEL.exists():
         pytest.fail("no trained model: run `make train` (make test does)")
     work = tmp_path_factory.mktemp("stack")
-    env = {
-        "HOTLINE_ENV": "testing",
-        "DATABASE_URL": f"sqlite:///{work / 'hotline.db'}",
-        "SECRET_KEY": generate_secret(),
-        "HOTLINE_ENCRYPTION_KEYS": generate_key(),
-        "HOTLINE_HASH_KEY": generate_secret(),
-        "HOTLINE_ENGINE_TOKEN": generate_secret(),
-        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-        "TWILIO_ACCOUNT_SID": "",
-        "SIMULATOR_ENABLED": "1",
-        "RASA_TIMEOUT_SECONDS": "20",
-    }
+    env = isolated_environment(work, AUTH_TOKEN, SIMULATOR_ENABLED="1")
     stack = Stack(
         app_port=free_port(),
         rasa_port=free_port(),

@@ -19,11 +19,10 @@ import redis
 import requests
 from sqlalchemy import update
 
-from scripts.devstack import MODEL, Stack, free_port
+from scripts.devstack import MODEL, Stack, free_port, isolated_environment
 from tests.e2e.conftest import AUTH_TOKEN, Texter
 from webhooks import create_app
 from webhooks.config import REPO_ROOT
-from webhooks.crypto import generate_key, generate_secret
 from webhooks.extensions import db
 from webhooks.models import Message
 from webhooks.models.base import utcnow
@@ -52,15 +51,7 @@ def redis_stack(tmp_path_factory: pytest.TempPathFactory, redis_client) -> Itera
         pytest.fail("no trained model: run `make train` (make test does)")
     work = tmp_path_factory.mktemp("redis-stack")
     env = {
-        "HOTLINE_ENV": "testing",
-        "DATABASE_URL": f"sqlite:///{work / 'hotline.db'}",
-        "SECRET_KEY": generate_secret(),
-        "HOTLINE_ENCRYPTION_KEYS": generate_key(),
-        "HOTLINE_HASH_KEY": generate_secret(),
-        "HOTLINE_ENGINE_TOKEN": generate_secret(),
-        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-        "TWILIO_ACCOUNT_SID": "",
-        "RASA_TIMEOUT_SECONDS": "20",
+        **isolated_environment(work, AUTH_TOKEN),
         # The engine's store (bot/endpoints.production.yml) and the app's view of it.
         "REDIS_HOST": "127.0.0.1",
         "REDIS_PORT": "6379",
