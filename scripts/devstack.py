@@ -141,8 +141,9 @@ class Stack:
                 str(self.rasa_port),
                 "--interface",
                 "127.0.0.1",
-                "--auth-token",
-                env["HOTLINE_ENGINE_TOKEN"],
+                # One argument with "=": a token that starts with "-" (one in 64 generated ones)
+                # would otherwise be taken for an option, and Rasa would exit with 2.
+                f"--auth-token={env['HOTLINE_ENGINE_TOKEN']}",
             ],
         )
 
