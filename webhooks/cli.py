@@ -74,7 +74,7 @@ def rotate_keys() -> None:
 @click.option("--days", type=int, default=None, help="Default: RETENTION_DAYS (90).")
 def purge(days: int | None) -> None:
     """Erase conversations inactive for more than N days, whatever their state (run it daily
-    from cron or a timer, with erase-pending)."""
+    from cron or a timer; tick retries the erasures it queues)."""
     days = current_app.config["RETENTION_DAYS"] if days is None else days
     count = purge_inactive_conversations(days)
     db.session.commit()
@@ -140,7 +140,8 @@ def create_user_command(username: str, role: str, totp: bool | None, password: s
 )
 @with_appcontext
 def tick_command(every: float | None) -> None:
-    """Scheduled work: still-in-line texts, urgent alerts, idle closing (cron: every minute)."""
+    """Scheduled work: still-in-line texts, urgent alerts, idle closing, erasures to retry
+    (cron: every minute)."""
     import time
 
     from webhooks.services.waiting import tick

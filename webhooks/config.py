@@ -127,7 +127,9 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
         # Scheduled work (`flask tick`): waiting texters, urgent alerts, idle conversations.
         "STILL_IN_LINE_MINUTES": float(env.get("STILL_IN_LINE_MINUTES", "10")),
         "URGENT_ALERT_MINUTES": float(env.get("URGENT_ALERT_MINUTES", "5")),
-        "IDLE_CLOSE_HOURS": float(env.get("IDLE_CLOSE_HOURS", "4")),
+        # As long as the engine's session (bot/domain.yml, session_expiration_time: 24 h): a
+        # texter who answers the consent question hours later still gets the handoff.
+        "IDLE_CLOSE_HOURS": float(env.get("IDLE_CLOSE_HOURS", "24")),
         # The on-call supervisor, told of urgent texters nobody has claimed (both optional).
         "ONCALL_EMAIL": env.get("ONCALL_EMAIL", ""),
         "ONCALL_WEBHOOK_URL": env.get("ONCALL_WEBHOOK_URL", ""),

@@ -144,6 +144,26 @@ def test_an_engine_that_is_down_gets_the_erasure_later(app, phone, fake_engine, 
         assert erasure.work_pending() == (1, 0)
 
 
+def test_the_scheduled_tick_retries_a_failed_erasure(app, phone, fake_engine, runner):
+    """Nobody need text in again for the engine's copy to go: cron's `flask tick` works the
+    queue too."""
+    phone.send("hello")
+    original = fake_engine.respond
+    fake_engine.respond = lambda request: (
+        (500, {}) if request.method == "PUT" else original(request)
+    )
+    phone.send("DELETE")
+    assert len(_jobs(app)) == 1
+    fake_engine.respond = original
+    with app.app_context():
+        db.session.execute(update(ErasureJob).values(next_attempt_at=utcnow() - timedelta(1)))
+        db.session.commit()
+    result = runner.invoke(args=["tick"])
+    assert result.exit_code == 0, result.output
+    assert "erasures done 1" in result.output
+    assert _jobs(app) == []
+
+
 def test_a_block_survives_delete_as_a_tombstone_and_help_stays_silent(app, phone):
     phone.send("hello")
     with app.app_context():

@@ -179,9 +179,9 @@ def test_idle_conversation_closes_itself_and_the_next_text_starts_fresh(app, fak
         first = db.session.scalars(select(Conversation)).one()
         first_engine_id = first.engine_id
         for message in first.messages:
-            message.created_at = utcnow() - timedelta(hours=5)
+            message.created_at = utcnow() - timedelta(hours=25)
         db.session.commit()
-    waiting = escalation(app, "+15551230002", waited=timedelta(hours=9))
+    waiting = escalation(app, "+15551230002", waited=timedelta(hours=30))
     assert run_tick(app).idle_closed == 1
     with app.app_context():
         first = db.session.scalars(select(Conversation).order_by(Conversation.id)).first()
@@ -196,6 +196,20 @@ def test_idle_conversation_closes_itself_and_the_next_text_starts_fresh(app, fak
         assert len(conversations) == 2 and conversations[1].state == ConversationState.WITH_BOT
         assert conversations[1].engine_id != first_engine_id  # the bot starts fresh
     assert fake_engine.messages[-1]["sender"] != first_engine_id
+
+
+def test_a_texter_back_hours_later_finds_the_conversation_where_they_left_it(app):
+    """Issue 10: coming back hours later, the yes answers the question last asked (the engine's
+    session lasts 24 h), so the idle close must not end the conversation under it."""
+    Phone(app.test_client(), PHONE).send("hello")
+    with app.app_context():
+        for message in db.session.scalars(select(Message)):
+            message.created_at = utcnow() - timedelta(hours=5)
+        db.session.commit()
+    assert run_tick(app).idle_closed == 0
+    with app.app_context():
+        conversation = db.session.scalars(select(Conversation)).one()
+        assert conversation.state == ConversationState.WITH_BOT
 
 
 def test_recent_bot_conversation_stays_open(app):

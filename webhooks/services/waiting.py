@@ -7,6 +7,7 @@
   shows it (``overdue_urgent``), and the on-call supervisor is told once by email and/or webhook.
 - A conversation with the bot idle for IDLE_CLOSE_HOURS closes itself (disposition "idle"), so
   retention applies to it; the texter's next text starts a fresh conversation.
+- Erasures that failed (the engine's tracker, Twilio's copies) are tried again.
 Each conversation is committed on its own: one failed send does not undo the others.
 """
 
@@ -26,7 +27,7 @@ from webhooks.extensions import db
 from webhooks.i18n import render_reply
 from webhooks.models import Author, Conversation, ConversationState, Message, RiskLevel
 from webhooks.models.base import utcnow
-from webhooks.services import audit, hours, notify, outbound
+from webhooks.services import audit, erasure, hours, notify, outbound
 from webhooks.services.dispositions import IDLE
 
 log = logging.getLogger(__name__)
@@ -37,12 +38,14 @@ class TickReport:
     still_in_line: int = 0
     urgent_alerts: int = 0
     idle_closed: int = 0
+    erased: int = 0
     told: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         return (
             f"still-in-line texts {self.still_in_line}, urgent alerts {self.urgent_alerts}"
-            f" (told: {', '.join(self.told) or 'nobody'}), idle closed {self.idle_closed}"
+            f" (told: {', '.join(self.told) or 'nobody'}), idle closed {self.idle_closed},"
+            f" erasures done {self.erased}"
         )
 
 
@@ -158,4 +161,7 @@ def tick(now: datetime | None = None) -> TickReport:
     report.still_in_line = send_still_in_line(now)
     raise_urgent_alerts(now, report)
     report.idle_closed = close_idle(now)
+    # DELETE's copies elsewhere (the engine's tracker, Twilio's messages and media) are retried
+    # here too, so a failed one does not wait for the next inbound text to be tried again.
+    report.erased, _ = erasure.work_pending(seconds=20)
     return report
