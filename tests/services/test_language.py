@@ -103,6 +103,30 @@ def test_languages_we_do_not_speak_are_identified(text, other):
     assert found.other == other and found.language is None
 
 
+# One or two words are too few for lingua, and were taken for Russian: a letter or a word
+# Russian never uses says otherwise, at any length. Russian itself stays Russian.
+@pytest.mark.parametrize(
+    ("text", "other"),
+    [
+        ("привіт", "uk"),
+        ("Дякую!", "uk"),
+        ("допоможіть", "uk"),
+        ("добрий день", "uk"),
+        ("я боюся", "uk"),
+        ("дзякуй, дапамажыце", "be"),
+        ("здраво, треба ми помоћ", "sr"),
+    ],
+)
+def test_short_texts_in_a_language_sharing_russians_script_are_never_russian(text, other):
+    found = identify_language(Body.of(text))
+    assert found.other == other and found.language is None
+
+
+@pytest.mark.parametrize("text", ["привет", "спасибо", "будь осторожен", "мне нужна помощь"])
+def test_russian_stays_russian(text):
+    assert identify_language(Body.of(text)).language == "ru"
+
+
 @pytest.mark.parametrize(
     ("text", "language"),
     [

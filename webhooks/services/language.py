@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from typing import Any
+
+import yaml
 
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
@@ -69,6 +72,9 @@ def identify_language(body: Body) -> Detection:
     short_word = _short_words().get(body.normalised)
     if short_word is not None:
         return Detection(language=short_word)
+    marked = _shared_script_language(body)
+    if marked is not None:
+        return Detection(other=marked)
     guesses = ngrams.model().guess(body.normalised)
     other = _other_language(body, guesses[0] if guesses else None)
     if other is not None:
@@ -79,6 +85,30 @@ def identify_language(body: Body) -> Detection:
 def detect_language(body: Body) -> str | None:
     """A supported language code when the text is long and clear enough, else None."""
     return identify_language(body).language
+
+
+@cache
+def _shared_script_markers() -> tuple[tuple[tuple[str, str], ...], dict[str, str]]:
+    path = resources.files("webhooks") / "data" / "langid" / "shared_scripts.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    letters = tuple((code, str(chars)) for code, chars in data["letters"].items())
+    words = {str(word): code for code, listed in data["words"].items() for word in listed}
+    return letters, words
+
+
+def _shared_script_language(body: Body) -> str | None:
+    """A language we do not speak, told by a letter or word the supported one with its script
+    never uses (Ukrainian і/ї/є, "дякую"): short texts are too short for lingua."""
+    text = body.bounded.casefold()  # not normalised: that turns ї into і and й into и
+    letters, words = _shared_script_markers()
+    for code, chars in letters:
+        if any(ch in text for ch in chars):
+            return code
+    for word in text.split():
+        code = words.get(word.strip(".,!?;:()\"'«»"))
+        if code is not None:
+            return code
+    return None
 
 
 def _known_words(body: Body, language: str) -> float:
