@@ -8,7 +8,6 @@ from importlib import resources
 from typing import Any
 
 import yaml
-
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
 from webhooks.i18n import language_data, supported_languages
@@ -104,11 +103,8 @@ def _shared_script_language(body: Body) -> str | None:
     for code, chars in letters:
         if any(ch in text for ch in chars):
             return code
-    for word in text.split():
-        code = words.get(word.strip(".,!?;:()\"'«»"))
-        if code is not None:
-            return code
-    return None
+    found = (words.get(word.strip(".,!?;:()\"'«»")) for word in text.split())
+    return next((code for code in found if code is not None), None)
 
 
 def _known_words(body: Body, language: str) -> float:
