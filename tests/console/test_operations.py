@@ -42,7 +42,16 @@ def _close(app, conversation_id, disposition="referred", **fields):
 
 
 def test_earlier_conversations_are_listed_and_opening_one_is_audited(app, signed_in, staff_ids):
-    earlier = escalation(app, PHONE, language="es", risk=RiskLevel.HIGH, texts=("antes",))
+    # The earlier conversation is this staff member's own: opening it from the history follows
+    # the same rule as opening it directly (tests/console/test_history.py).
+    earlier = escalation(
+        app,
+        PHONE,
+        language="es",
+        risk=RiskLevel.HIGH,
+        texts=("antes",),
+        assigned_staff_id=staff_ids["staff"],
+    )
     with app.app_context():
         db.session.add(Note(conversation_id=earlier, staff_user_id=staff_ids["staff"], body="n1"))
         db.session.add(Note(conversation_id=earlier, staff_user_id=staff_ids["staff"], body="n2"))

@@ -79,7 +79,7 @@ def _page(conversation: Conversation, draft: str = "", status: int = 200) -> Res
         canned=canned_replies(conversation.language),
         dispositions=dispositions.choices(),
         disposition_labels=dispositions.labels(),
-        earlier=history.earlier_conversations(conversation),
+        earlier=history.earlier_conversations(user, conversation),
         flags=history.flags(conversation.texter),
         flag_labels=history.FLAGS,
         whatsapp_closed=whatsapp_window_closed(conversation),

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from webhooks.extensions import db
 from webhooks.models import Conversation, Note, RiskLevel, StaffUser, Texter
-from webhooks.services import audit
+from webhooks.services import audit, handling
 
 # Flag → what staff read.
 FLAGS: dict[str, str] = {
@@ -32,10 +32,18 @@ class EarlierConversation:
     risk: RiskLevel
     disposition: str | None
     notes: int
+    openable: bool  # the same rule as opening any conversation (handling.can_view)
 
 
-def earlier_conversations(conversation: Conversation) -> list[EarlierConversation]:
-    """The same texter's other conversations, newest first."""
+@dataclass
+class Earlier:
+    conversations: list[EarlierConversation]  # the ones that reached staff, newest first
+    bot_only: int  # never meant for any person to read: counted, nothing else
+
+
+def earlier_conversations(user: StaffUser, conversation: Conversation) -> Earlier:
+    """The same texter's other conversations: metadata of those that reached staff (a link only
+    where the user may open them), and how many stayed with the bot."""
     notes = (
         select(Note.conversation_id, func.count().label("n"))
         .group_by(Note.conversation_id)
@@ -47,7 +55,7 @@ def earlier_conversations(conversation: Conversation) -> list[EarlierConversatio
         .where(Conversation.texter_id == conversation.texter_id, Conversation.id != conversation.id)
         .order_by(Conversation.id.desc())
     ).all()
-    return [
+    shown = [
         EarlierConversation(
             id=c.id,
             created_at=c.created_at,
@@ -56,9 +64,12 @@ def earlier_conversations(conversation: Conversation) -> list[EarlierConversatio
             risk=RiskLevel(c.risk),
             disposition=c.disposition,
             notes=int(n),
+            openable=handling.can_view(user, c),
         )
         for c, n in rows
+        if handling.reached_staff(c)
     ]
+    return Earlier(conversations=shown, bot_only=len(rows) - len(shown))
 
 
 def flags(texter: Texter) -> list[str]:
@@ -89,7 +100,10 @@ def set_flag(user: StaffUser, conversation: Conversation, flag: str, on: bool) -
 
 
 def open_earlier(user: StaffUser, current: Conversation, earlier: Conversation) -> None:
-    """Staff open an earlier conversation from the one they may see: always audited."""
+    """Staff open an earlier conversation from the one they may see, under the same rule as
+    opening any conversation (it reached staff, and the user may view it): always audited."""
     if earlier.texter_id != current.texter_id or earlier.id == current.id:
         raise HistoryError("That is not an earlier conversation of this texter.")
+    if not handling.can_view(user, earlier):
+        raise HistoryError("That conversation is not there.")
     audit.record(user.actor, "history_opened", earlier.id, from_conversation=current.id)
