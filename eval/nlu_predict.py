@@ -3,7 +3,7 @@
 1. Stratified k-fold cross-validation of the NLU pipeline over all languages' examples
    (each example remembers its language, so the report can be split per language).
 2. The trained model's predictions on the held-out sets in eval/heldout/ and
-   eval/heldout_v2/ (never trained on).
+   eval/heldout_v2/, v3 and v4 (never trained on; v4 is the blind one of issue 10).
 
 Writes results/eval/predictions.json; eval/report.py turns it into figures.
 """
@@ -108,7 +108,7 @@ def main() -> None:
     cv_seconds = time.perf_counter() - started
 
     heldout: list[dict] = []
-    for name in ("heldout", "heldout_v2", "heldout_v3"):
+    for name in ("heldout", "heldout_v2", "heldout_v3", "heldout_v4"):
         for path in sorted((ROOT / "eval" / name).glob("*.yml")):
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             for label in ("danger", "not_danger"):

@@ -110,7 +110,7 @@ def main() -> None:
         cross_validation(data, cv)
     else:
         print("== NLU cross-validation: skipped (FOLDS=0) ==")
-    for name in ("heldout", "heldout_v2", "heldout_v3"):
+    for name in ("heldout", "heldout_v2", "heldout_v3", "heldout_v4"):
         danger_table(name, [i for i in data["heldout"] if i.get("set", "heldout") == name])
     print(f"NLU parse time on held-out texts: {data['heldout_parse_ms']:.1f} ms per message")
 
