@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from webhooks import wording
 from webhooks.extensions import db
+from webhooks.i18n import render_reply
 from webhooks.models import Conversation
 from webhooks.services.language import detect_language, identify_language, named_language
 from webhooks.services.text import Body
@@ -58,6 +60,22 @@ def test_language_is_sticky_and_switches_only_when_named(app, phone):
     assert phone.replies(phone.send("english"))[0] == "OK, I will write in English from now on."
     assert _language(app) == "en"
     assert "español" in phone.replies(phone.send("español"))[0]
+
+
+def test_naming_a_language_asks_the_pending_question_again_in_it(app, phone, fake_engine):
+    """Issue 10: after a digression the screening goes on at the question it was on."""
+    fake_engine.replies = ["utter_ask_id_taken"]
+    (asked,) = phone.replies(phone.send("my boss has my papers and i cannot leave"))
+    assert asked == "Does someone else keep your ID or passport? (yes / no / skip)"
+    switched, again = phone.replies(phone.send("español"))
+    assert "español" in switched
+    with app.app_context():
+        assert again == render_reply(wording.BOT_RESPONSES["utter_ask_id_taken"], "es")
+    assert again != asked
+    # Not a question: nothing to ask again.
+    fake_engine.replies = ["utter_about"]
+    phone.send("que es esto")
+    assert len(phone.replies(phone.send("english"))) == 1
 
 
 @pytest.mark.parametrize(

@@ -176,8 +176,13 @@ def _handle(
 
     named = named_language(body)
     if named is not None:
+        pending = _question_pending(conversation)
         conversation.language = texter.language = named
-        return [_system(wording.LANGUAGE_SWITCHED, named)], []
+        replies = [_system(wording.LANGUAGE_SWITCHED, named)]
+        again = _say(Say(pending), named) if pending is not None else None
+        if again is not None:  # the question it was on, again, now in the texter's language
+            replies.append(again)
+        return replies, []
 
     detected = Detection() if conversation.language else identify_language(body)
     # Said once per conversation: a texter who goes on in their language gets the usual replies.
@@ -233,6 +238,39 @@ def _handle(
         # The engine answered without the number: the safety net adds it, first.
         replies.insert(0, _system(wording.DANGER_SAFETY_NET, language))
     return replies, []
+
+
+# The bot's questions: a texter who names a language while one is pending is asked it again in
+# that language (its yes/no still answers it: the engine's form or rule is waiting for it).
+QUESTIONS = (
+    "utter_greet",
+    "utter_offer_person",
+    "utter_offer_interpreter",
+    "utter_offer_screening",
+    *(name for name in wording.BOT_RESPONSES if name.startswith("utter_ask_")),
+)
+
+
+def _question_pending(conversation: Conversation) -> str | None:
+    """The question the bot asked last, if its last message was one (as it was rendered then)."""
+    last = db.session.scalar(
+        select(Message)
+        .where(
+            Message.conversation_id == conversation.id,
+            Message.direction == Direction.OUTBOUND,
+            Message.author == Author.BOT,
+        )
+        .order_by(Message.id.desc())
+        .limit(1)
+    )
+    if last is None:
+        return None
+    language = conversation.language
+    for name in QUESTIONS:
+        rendered = _say(Say(name), language)
+        if rendered is not None and rendered.text == last.body:
+            return name
+    return None
 
 
 def _after_hours(conversation: Conversation, language: str | None) -> str | None:
