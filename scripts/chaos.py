@@ -36,26 +36,33 @@ from scripts.cluster import Cluster
 from webhooks.i18n import render, supported_languages
 from webhooks.wording import BOT_RESPONSES, ENGINE_DOWN
 
-# The machine's Redis, started the way this machine starts it (it keeps nothing on disk, so the
-# restart loads what SHUTDOWN SAVE wrote and the file is removed again).
-REDIS_START = [
-    "redis-server",
-    "--daemonize",
-    "yes",
-    "--bind",
-    "127.0.0.1",
-    "-::1",
-    "--port",
-    "6379",
-    "--save",
-    "",
-    "--appendonly",
-    "no",
-    "--dir",
-    "/var/lib/redis",
-    "--logfile",
-    "/var/log/redis/ci.log",
-]
+# The machine's Redis is restarted with the settings it runs with (read before it stops), so
+# the chaos run leaves it as it found it: a Redis that keeps nothing on disk still keeps
+# nothing (the dump SHUTDOWN SAVE wrote for the restart is removed once loaded), one that
+# persists keeps persisting.
+REDIS_SETTINGS = ("bind", "port", "dir", "dbfilename", "save", "appendonly", "logfile")
+
+
+def redis_settings() -> dict[str, str]:
+    found = {}
+    for key in REDIS_SETTINGS:
+        out = subprocess.run(
+            ["redis-cli", "-p", "6379", "CONFIG", "GET", key], capture_output=True, text=True
+        ).stdout.splitlines()
+        found[key] = out[1] if len(out) > 1 else ""
+    return found
+
+
+def redis_start_command(settings: dict[str, str]) -> list[str]:
+    command = ["redis-server", "--daemonize", "yes"]
+    for key in REDIS_SETTINGS:
+        if key == "bind":
+            command += ["--bind", *(settings[key].split() or ["127.0.0.1"])]
+        elif key == "save" or settings[key]:
+            command += [f"--{key}", settings[key]]
+    return command
+
+
 # The safety reply in every language (its first sentence has no placeholder).
 SAFETY_STARTS = tuple(
     render(ENGINE_DOWN, language, {"emergency_number": "911"}).split(".")[0].split("。")[0][:40]
@@ -234,18 +241,21 @@ def kill(cluster: Cluster, program: str) -> Callable[[], None]:
 
 
 def restart_redis() -> None:
+    settings = redis_settings()
+    dump = Path(settings["dir"] or ".") / (settings["dbfilename"] or "dump.rdb")
+    keeps_nothing = settings["save"] == "" and settings["appendonly"] == "no"
+    dump_was_there = dump.exists()
     subprocess.run(["redis-cli", "-p", "6379", "SHUTDOWN", "SAVE"], capture_output=True)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and redis_up():
         time.sleep(0.1)
-    subprocess.run(REDIS_START, check=True, capture_output=True)
+    subprocess.run(redis_start_command(settings), check=True, capture_output=True)
     for _ in range(100):
         if redis_up():
             break
         time.sleep(0.1)
-    dump = Path("/var/lib/redis/dump.rdb")
-    if dump.exists():
-        dump.unlink()  # loaded; the machine's Redis keeps nothing on disk
+    if keeps_nothing and not dump_was_there and dump.exists():
+        dump.unlink()  # written for this restart and loaded; this Redis keeps nothing on disk
 
 
 def redis_up() -> bool:
