@@ -50,9 +50,14 @@ NOT_UNDERSTOOD = N_(
 )
 
 # Outside operating hours: the consent question and the handoff (or safety) reply.
+# Each with a fallback for when no reopening is in sight or no national line is configured.
 AFTER_HOURS_OFFER = N_(
-    "Our team is away right now. Do you want a person to write to you here when they are "
-    "back? Reply YES or NO."
+    "Our team is away now and back {back_at}. Do you want a person to write to you then? "
+    "Reply YES or NO. In danger, call {emergency_number}. Day or night: {national_line}."
+)
+AFTER_HOURS_OFFER_FALLBACK = N_(
+    "Our team is away now. Do you want a person to write to you when they are back? "
+    "Reply YES or NO. In danger, call {emergency_number}."
 )
 AFTER_HOURS = N_(
     "Our team is away now and back {back_at}. A person will write to you then. In danger, "

@@ -27,6 +27,8 @@ def test_admin_sets_hours_closures_and_the_national_line(app, signed_in):
         plan = hours.schedule()
         assert plan.openings == {0: [(time(9), time(17))]}
         assert str(plan.zone) == "Europe/Paris"
-    # The after-hours text in every language, from the catalogs.
+    # The after-hours texts in every language, from the catalogs: the question, then the reply.
     assert page.count('<tr data-language="') == len(supported_languages())
+    assert page.count('class="offer"') == len(supported_languages())
+    assert "Do you want a person to write to you" in page and "Responde SÍ o NO" in page
     assert signed_in("supervisor").get("/admin/hours").status_code == 403

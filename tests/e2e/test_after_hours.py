@@ -34,7 +34,10 @@ def closed(stack: Stack) -> Iterator[Any]:
 
 def test_after_hours_the_consent_and_handoff_replies_say_when(closed, texter) -> None:
     offer = texter.send("can i talk to a real person")
-    assert "away right now" in offer[0] and "YES or NO" in offer[0]
+    # The consent question says when a person is back, the emergency number and the 24/7 line.
+    assert "away now" in offer[0] and "YES or NO" in offer[0]
+    assert closed.strftime("%A") in offer[0] and "911" in offer[0]
+    assert "1-888-373-7888" in offer[0]
     (handoff,) = texter.send("yes")
     assert closed.strftime("%A") in handoff and "09:00" in handoff
     assert "911" in handoff and "1-888-373-7888" in handoff

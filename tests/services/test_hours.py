@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,7 +16,12 @@ from webhooks.models.base import utcnow
 from webhooks.services import hours
 from webhooks.services.resources import seed_resources
 from webhooks.services.segments import segments
-from webhooks.wording import AFTER_HOURS, BOT_RESPONSES
+from webhooks.wording import (
+    AFTER_HOURS,
+    AFTER_HOURS_OFFER,
+    AFTER_HOURS_OFFER_FALLBACK,
+    BOT_RESPONSES,
+)
 
 NEW_YORK = ZoneInfo("America/New_York")
 
@@ -104,11 +109,56 @@ def test_after_hours_handoff_says_when_gives_both_numbers_and_queues_first(app, 
         assert conversation.after_hours is True
 
 
-def test_after_hours_consent_question_does_not_promise_now(app, phone, fake_engine):
+@pytest.mark.parametrize(
+    ("name", "opening_words", "yes_or_no"),
+    [
+        (None, "away now", "YES or NO"),
+        ("español", "Nuestro equipo", "SÍ o NO"),
+        ("русский", "команды нет", "ДА или НЕТ"),
+    ],
+)
+def test_after_hours_consent_question_says_when_and_gives_both_numbers(
+    app, client, fake_engine, name, opening_words, yes_or_no
+):
+    with app.app_context():
+        seed_resources()
+        db.session.commit()
+    opening = closed_now(app)
+    fake_engine.replies = ["utter_offer_person"]
+    texter = Phone(client, "+15559990002")
+    language = "en"
+    if name is not None:
+        texter.send(name)  # names the language
+        language = {"español": "es", "русский": "ru"}[name]
+    (reply,) = texter.replies(texter.send("can I talk to someone"))
+    assert opening_words in reply and yes_or_no in reply
+    weekday = hours.format_datetime(opening, "EEEE", locale=hours._babel_locale(language))
+    assert weekday in reply and "09:00" in reply  # when a person is back
+    assert "911" in reply and "1-888-373-7888" in reply  # emergency and 24/7 national line
+    assert "soon" not in reply and "{" not in reply
+
+
+@pytest.mark.parametrize("missing", ["national line", "reopening"])
+def test_after_hours_consent_question_fallback_still_gives_the_emergency_number(
+    app, phone, fake_engine, monkeypatch, missing
+):
     closed_now(app)
+    if missing == "reopening":
+        with app.app_context():
+            seed_resources()  # a national line, but no opening in sight
+            db.session.commit()
+        monkeypatch.setattr(hours, "back_at", lambda language, moment=None: None)
+    # (Otherwise no resources are seeded: no 24/7 national line is configured.)
     fake_engine.replies = ["utter_offer_person"]
     (reply,) = phone.replies(phone.send("can I talk to someone"))
-    assert "away right now" in reply and "YES or NO" in reply
+    assert reply == render_reply_in(app, AFTER_HOURS_OFFER_FALLBACK)
+    assert "away now" in reply and "YES or NO" in reply and "911" in reply
+    assert "soon" not in reply and "1-888-373-7888" not in reply
+
+
+def render_reply_in(app, msgid: str, language: str = "en") -> str:
+    with app.app_context():
+        return render_reply(msgid, language)
 
 
 def test_in_hours_the_bot_says_what_it_always_said(app, phone, fake_engine):
@@ -141,15 +191,18 @@ def test_engine_down_after_hours_tells_when_not_soon(make_app, fake_engine):
     assert "away now" in reply and "911" in reply
 
 
-def test_the_after_hours_reply_fits_three_segments_in_every_language_with_real_values(app):
-    longest_day = datetime(2026, 12, 2, 9, 0, tzinfo=ZoneInfo("UTC"))  # a Wednesday
+@pytest.mark.parametrize("msgid", [AFTER_HOURS, AFTER_HOURS_OFFER])
+def test_the_after_hours_texts_fit_three_segments_in_every_language_with_real_values(app, msgid):
     with app.app_context():
         for language in supported_languages():
-            when = hours.format_datetime(
-                longest_day, "EEEE HH:mm", locale=hours._babel_locale(language)
-            )
-            text = render_reply(
-                AFTER_HOURS, language, {"back_at": when, "national_line": "1-888-373-7888"}
-            )
-            assert "{" not in text
-            assert segments(text) <= 3, (language, segments(text), text)
+            for day in range(7):  # every weekday's name, the longest included
+                when = hours.format_datetime(
+                    datetime(2026, 11, 30, 9, 0, tzinfo=ZoneInfo("UTC")) + timedelta(days=day),
+                    "EEEE HH:mm",
+                    locale=hours._babel_locale(language),
+                )
+                text = render_reply(
+                    msgid, language, {"back_at": when, "national_line": "1-888-373-7888"}
+                )
+                assert "{" not in text
+                assert segments(text) <= 3, (language, segments(text), text)

@@ -11,27 +11,25 @@ from sqlalchemy import select
 from webhooks import wording
 from webhooks.admin import bp
 from webhooks.extensions import db
-from webhooks.i18n import render_reply, supported_languages
+from webhooks.i18n import supported_languages
 from webhooks.models import Closure, Resource
 from webhooks.models.base import utcnow
 from webhooks.services import audit, dispositions, hours, settings, survey
 from webhooks.staff.access import admin_required, current_staff
 
 
-def _previews() -> list[tuple[str, str]]:
-    """The after-hours reply as each language's texters would get it now."""
-    line = hours.national_line()
-    result = []
-    for language in supported_languages():
-        back = hours.back_at(language)
-        if back and line is not None and line.phone:
-            text = render_reply(
-                wording.AFTER_HOURS, language, {"back_at": back, "national_line": line.phone}
-            )
-        else:
-            text = render_reply(wording.AFTER_HOURS_FALLBACK, language)
-        result.append((language, text))
-    return result
+def _previews() -> list[tuple[str, str, str]]:
+    """The after-hours consent question and reply as each language's texters would get them."""
+    return [
+        (
+            language,
+            hours.after_hours_text(
+                wording.AFTER_HOURS_OFFER, wording.AFTER_HOURS_OFFER_FALLBACK, language
+            ),
+            hours.after_hours_text(wording.AFTER_HOURS, wording.AFTER_HOURS_FALLBACK, language),
+        )
+        for language in supported_languages()
+    ]
 
 
 @bp.get("/hours", endpoint="hours")

@@ -144,26 +144,35 @@ def national_line() -> Resource | None:
     )
 
 
+def after_hours_text(
+    msgid: str, fallback: str, language: str | None, moment: datetime | None = None
+) -> str:
+    """An after-hours text saying when a person is back and the 24/7 national line, or its
+    fallback when no reopening is in sight or no national line is configured (the fallback
+    still gives the emergency number and never promises "soon")."""
+    when = back_at(language or "en", moment or utcnow())
+    line = national_line()
+    if when is None or line is None or not line.phone:
+        return render_reply(fallback, language)
+    return render_reply(msgid, language, {"back_at": when, "national_line": line.phone})
+
+
 def closed_reply(language: str | None, moment: datetime | None = None) -> str | None:
     """The after-hours reply in the texter's language, or None while someone is on shift."""
     moment = moment or utcnow()
     if schedule().is_open(moment):
         return None
-    when = back_at(language or "en", moment)
-    line = national_line()
-    if when is None or line is None or not line.phone:
-        # No reopening in sight or no national line configured: still never a promise of "soon".
-        return render_reply(wording.AFTER_HOURS_FALLBACK, language)
-    return render_reply(
-        wording.AFTER_HOURS, language, {"back_at": when, "national_line": line.phone}
-    )
+    return after_hours_text(wording.AFTER_HOURS, wording.AFTER_HOURS_FALLBACK, language, moment)
 
 
 def closed_offer(language: str | None, moment: datetime | None = None) -> str | None:
-    """The consent question after hours: a person writes back later, not now."""
-    if is_open(moment):
+    """The consent question after hours: a person writes back later (when), not now."""
+    moment = moment or utcnow()
+    if schedule().is_open(moment):
         return None
-    return render_reply(wording.AFTER_HOURS_OFFER, language)
+    return after_hours_text(
+        wording.AFTER_HOURS_OFFER, wording.AFTER_HOURS_OFFER_FALLBACK, language, moment
+    )
 
 
 def weekly_text() -> dict[int, str]:
