@@ -24,6 +24,7 @@ from webhooks.models import (
     RiskLevel,
 )
 from webhooks.models.base import utcnow
+from webhooks.services import notify
 from webhooks.services.texters import find_texter
 from webhooks.services.waiting import tick
 
@@ -170,6 +171,75 @@ def test_an_unreachable_oncall_channel_does_not_stop_the_tick(make_app):
     escalation(app, PHONE, risk=RiskLevel.URGENT, waited=timedelta(minutes=30))
     report = run_tick(app)
     assert report.urgent_alerts == 1 and report.told == []
+
+
+def test_the_oncall_supervisor_is_told_once_a_channel_is_reachable_again(make_app):
+    """Issue 12: every channel down means nobody was told; later ticks try again (the console
+    alert stays once), until one channel takes it, and then never again."""
+    app = make_app(
+        ONCALL_EMAIL="oncall@hotline.example",
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=1,
+        ONCALL_WEBHOOK_URL="http://127.0.0.1:1/page",
+    )
+    urgent = escalation(app, PHONE, risk=RiskLevel.URGENT, waited=timedelta(minutes=30))
+    first = run_tick(app)
+    assert first.urgent_alerts == 1 and first.told == []
+
+    smtp, webhook = SmtpRecorder(), HttpRecorder()
+    smtp.start()
+    webhook.start()
+    try:
+        app.config.update(SMTP_PORT=smtp.port, ONCALL_WEBHOOK_URL=webhook.url + "/page")
+        second = run_tick(app)
+        assert second.urgent_alerts == 0  # the console alert was raised once, on the first tick
+        assert sorted(second.told) == ["email", "webhook"]
+        (mail,) = smtp.messages
+        assert "Urgent texter waiting 30 min" in mail["data"]
+        (posted,) = [r for r in webhook.requests if r.path == "/page"]
+        assert json.loads(posted.body)["conversation"] == urgent
+
+        third = run_tick(app)
+        assert third.urgent_alerts == 0 and third.told == []
+        assert len(smtp.messages) == 1 and len(webhook.requests) == 1
+    finally:
+        smtp.stop()
+        webhook.stop()
+    with app.app_context():
+        events = db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.conversation_id == urgent, AuditEvent.action.like("urgent_alert%"))
+            .order_by(AuditEvent.id)
+        ).all()
+        assert [(e.action, e.detail["told"]) for e in events] == [
+            ("urgent_alert", []),
+            ("urgent_alert_oncall", ["email", "webhook"]),
+        ]
+
+
+def test_one_channel_taking_the_alert_is_enough(make_app, webhook):
+    app = make_app(
+        ONCALL_EMAIL="oncall@hotline.example",
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=1,  # the email never goes
+        ONCALL_WEBHOOK_URL=webhook.url + "/page",
+    )
+    escalation(app, PHONE, risk=RiskLevel.URGENT, waited=timedelta(minutes=30))
+    assert run_tick(app).told == ["webhook"]
+    assert run_tick(app).told == []
+    assert len(webhook.requests) == 1
+
+
+def test_no_oncall_channel_configured_is_not_retried(make_app, monkeypatch):
+    app = make_app(ONCALL_EMAIL="", SMTP_HOST="", ONCALL_WEBHOOK_URL="")
+    escalation(app, PHONE, risk=RiskLevel.URGENT, waited=timedelta(minutes=30))
+    assert run_tick(app).urgent_alerts == 1
+
+    def never(*args, **kwargs):
+        raise AssertionError("no channel: nothing to try again")
+
+    monkeypatch.setattr(notify, "oncall", never)
+    assert run_tick(app).urgent_alerts == 0
 
 
 def test_idle_conversation_closes_itself_and_the_next_text_starts_fresh(app, fake_engine):

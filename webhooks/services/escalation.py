@@ -9,7 +9,7 @@ import logging
 
 from webhooks.models import Conversation, ConversationState, RiskLevel
 from webhooks.models.base import utcnow
-from webhooks.services import audit
+from webhooks.services import audit, history
 from webhooks.services.dialogue import DialogueUnavailable, dialogue
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,7 @@ def hand_to_staff(conversation: Conversation) -> None:
     record_consent(conversation, True)
     if conversation.other_language and not conversation.language:
         conversation.needs_interpreter = True
+        history.flag_by_system(conversation, "interpreter")  # for their later conversations
     conversation.queue_for_staff("consent")
     audit.record("bot", "queued_for_staff", conversation.id, risk=conversation.risk.value)
 

@@ -85,6 +85,17 @@ def add_flag(texter: Texter, flag: str) -> None:
         texter.flags = [*(texter.flags or []), flag]  # a new list: JSON changes are not tracked
 
 
+def flag_by_system(conversation: Conversation, flag: str) -> None:
+    """The hotline itself sets a flag (the screening said under 18, the texter needs an
+    interpreter), audited as the system; nothing is recorded when the texter has it already."""
+    if flag not in FLAGS:
+        raise HistoryError("No such flag.")
+    if flag in (conversation.texter.flags or []):
+        return
+    add_flag(conversation.texter, flag)
+    audit.record("system", "flag_set", conversation.id, flag=flag)
+
+
 def set_flag(user: StaffUser, conversation: Conversation, flag: str, on: bool) -> None:
     if flag not in FLAGS:
         raise HistoryError("No such flag.")

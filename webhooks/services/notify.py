@@ -17,11 +17,23 @@ from flask import current_app
 log = logging.getLogger(__name__)
 
 
+def channels() -> list[str]:
+    """The configured channels ("email", "webhook"): none means nobody is told."""
+    config = current_app.config
+    configured = []
+    if config["ONCALL_EMAIL"] and config["SMTP_HOST"]:
+        configured.append("email")
+    if config["ONCALL_WEBHOOK_URL"]:
+        configured.append("webhook")
+    return configured
+
+
 def oncall(subject: str, facts: dict[str, Any]) -> list[str]:
     """Send to every configured channel; returns the ones that took it. Never raises."""
     config = current_app.config
+    configured = channels()
     told = []
-    if config["ONCALL_EMAIL"] and config["SMTP_HOST"]:
+    if "email" in configured:
         message = EmailMessage()
         message["Subject"] = subject
         message["From"] = config["SMTP_FROM"]
@@ -39,7 +51,7 @@ def oncall(subject: str, facts: dict[str, Any]) -> list[str]:
             told.append("email")
         except (OSError, smtplib.SMTPException) as exc:
             log.error("on-call email not sent: %s", type(exc).__name__)
-    if config["ONCALL_WEBHOOK_URL"]:
+    if "webhook" in configured:
         try:
             response = requests.post(
                 config["ONCALL_WEBHOOK_URL"], json={"subject": subject, **facts}, timeout=10

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from webhooks.extensions import db
 from webhooks.models import Conversation, RiskLevel, ScreeningAnswer
-from webhooks.services import audit
+from webhooks.services import audit, history
 
 # Question id → the answer that is a trafficking indicator.
 QUESTIONS: dict[str, str] = {
@@ -56,6 +56,8 @@ def record_screening(conversation: Conversation, answers: Mapping[str, str | Non
     conversation.raise_risk(level)
     if given.get("under_18") == "yes":
         conversation.minor = True
+        # Also on the texter: the flag outlives this conversation's retention purge.
+        history.flag_by_system(conversation, "minor")
     audit.record(
         "bot", "screening_recorded", conversation.id, answered=len(given), risk=level.value
     )

@@ -4,7 +4,8 @@
   (while the hotline is open; outbound refuses after STOP, to a blocked number and outside the
   silence window or WhatsApp's 24 hours).
 - An urgent conversation unclaimed past URGENT_ALERT_MINUTES raises an alert: every open console
-  shows it (``overdue_urgent``), and the on-call supervisor is told once by email and/or webhook.
+  shows it (``overdue_urgent``), and the on-call supervisor is told once by email and/or webhook:
+  tried again on later ticks while no configured channel has taken it.
 - A conversation with the bot idle for IDLE_CLOSE_HOURS closes itself (disposition "idle"), so
   retention applies to it; the texter's next text starts a fresh conversation.
 - Erasures that failed (the engine's tracker, Twilio's copies) are tried again.
@@ -25,7 +26,14 @@ from twilio.base.exceptions import TwilioException
 from webhooks import wording
 from webhooks.extensions import db
 from webhooks.i18n import render_reply
-from webhooks.models import Author, Conversation, ConversationState, Message, RiskLevel
+from webhooks.models import (
+    AuditEvent,
+    Author,
+    Conversation,
+    ConversationState,
+    Message,
+    RiskLevel,
+)
 from webhooks.models.base import utcnow
 from webhooks.services import audit, erasure, hours, notify, outbound
 from webhooks.services.dispositions import IDLE
@@ -106,12 +114,33 @@ def send_still_in_line(now: datetime) -> int:
     return sent
 
 
+def _oncall_told(conversation_ids: list[int]) -> set[int]:
+    """Of these conversations, those whose urgent alert reached the on-call supervisor: the
+    audit trail says so ("urgent_alert", or "urgent_alert_oncall" for a later try, with a
+    non-empty ``told``)."""
+    if not conversation_ids:
+        return set()
+    events = db.session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.conversation_id.in_(conversation_ids),
+            AuditEvent.action.in_(("urgent_alert", "urgent_alert_oncall")),
+        )
+    )
+    return {e.conversation_id for e in events if e.conversation_id and (e.detail or {}).get("told")}
+
+
 def raise_urgent_alerts(now: datetime, report: TickReport) -> None:
+    """The console alert is raised once per conversation (``urgent_alert_at``); the on-call
+    supervisor is tried on every tick while the conversation stays overdue and unclaimed, until
+    one configured channel takes it, and never told twice after that."""
     base = current_app.config["HOTLINE_PUBLIC_URL"]
-    for conversation in overdue_urgent(now):
-        if conversation.urgent_alert_at is not None:
+    channels = notify.channels()
+    overdue = overdue_urgent(now)
+    told_before = _oncall_told([c.id for c in overdue if c.urgent_alert_at is not None])
+    for conversation in overdue:
+        first = conversation.urgent_alert_at is None
+        if not first and (not channels or conversation.id in told_before):
             continue
-        conversation.urgent_alert_at = now
         waited = int((now - (conversation.queued_at or now)).total_seconds() // 60)
         facts = {
             "conversation": conversation.id,
@@ -121,11 +150,19 @@ def raise_urgent_alerts(now: datetime, report: TickReport) -> None:
         }
         if base:
             facts["console"] = f"{base}/console/conversations/{conversation.id}"
-        db.session.commit()  # alerted once, even if a channel below fails
-        told = notify.oncall(f"Urgent texter waiting {waited} min, unclaimed", facts)
-        audit.record("system", "urgent_alert", conversation.id, told=told, waited=waited)
+        if first:
+            conversation.urgent_alert_at = now
+            db.session.commit()  # the console alert is raised once, whatever happens below
+        subject = f"Urgent texter waiting {waited} min, unclaimed"
+        told = notify.oncall(subject, facts) if channels else []
+        if first:
+            audit.record("system", "urgent_alert", conversation.id, told=told, waited=waited)
+            report.urgent_alerts += 1
+        elif told:
+            audit.record("system", "urgent_alert_oncall", conversation.id, told=told, waited=waited)
+        else:
+            log.warning("on-call supervisor still not told of conversation %s", conversation.id)
         db.session.commit()
-        report.urgent_alerts += 1
         report.told.extend(t for t in told if t not in report.told)
 
 
