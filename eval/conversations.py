@@ -30,6 +30,8 @@ from webhooks import create_app, wording
 from webhooks.config import REPO_ROOT
 from webhooks.extensions import db
 from webhooks.i18n import render, supported_languages
+from webhooks.services.safety import scan_for_danger
+from webhooks.services.text import Body
 from webhooks.services.texters import find_texter
 
 AUTH_TOKEN = "eval-auth-token"
@@ -107,7 +109,12 @@ SCRIPTS: dict[str, list[dict]] = {
 
 
 def phrasebook() -> dict[str, dict[str, list[str]]]:
-    """Each language's NLU examples by intent (longest first: they carry the language best)."""
+    """Each language's NLU examples by intent (longest first: they carry the language best).
+
+    A turn that is not meant as danger never uses an example the danger lexicon flags ("they
+    kept us in a basement, but i got out last month"): the lexicon rightly answers those with
+    the emergency number, and these scripts check the dialogue, not the net (its own tables do).
+    """
     book: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for path in sorted((REPO_ROOT / "nlu_data").glob("*/*.yml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -115,6 +122,8 @@ def phrasebook() -> dict[str, dict[str, list[str]]]:
             for line in str(block.get("examples", "")).splitlines():
                 if line.strip().startswith("- "):
                     text = line.strip()[2:].strip().strip('"')
+                    if block["intent"] != "report_danger" and scan_for_danger(Body.of(text)):
+                        continue
                     book[path.parent.name][block["intent"]].append(text)
     for intents in book.values():
         for texts in intents.values():
