@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from webhooks.i18n import supported_languages
-from webhooks.services.ngrams import PROFILES, build
+from webhooks.services.ngrams import PROFILES, build, profile_name
 from webhooks.services.text import normalise
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,7 +29,8 @@ def examples() -> list[tuple[str, str]]:
             for line in str(block.get("examples", "")).splitlines():
                 text = line.strip()
                 if text.startswith("- "):
-                    found.append((language, normalise(text[2:].strip().strip('"'))))
+                    normalised = normalise(text[2:].strip().strip('"'))
+                    found.append((profile_name(language, normalised), normalised))
     return found
 
 

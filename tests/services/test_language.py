@@ -9,7 +9,12 @@ from webhooks import wording
 from webhooks.extensions import db
 from webhooks.i18n import render_reply
 from webhooks.models import Conversation
-from webhooks.services.language import detect_language, identify_language, named_language
+from webhooks.services.language import (
+    Detection,
+    detect_language,
+    identify_language,
+    named_language,
+)
 from webhooks.services.text import Body
 
 
@@ -131,6 +136,7 @@ def test_languages_we_do_not_speak_are_identified(text, other):
         ("допоможіть", "uk"),
         ("добрий день", "uk"),
         ("я боюся", "uk"),
+        ("де я можу переночувати", "uk"),
         ("дзякуй, дапамажыце", "be"),
         ("здраво, треба ми помоћ", "sr"),
     ],
@@ -143,6 +149,21 @@ def test_short_texts_in_a_language_sharing_russians_script_are_never_russian(tex
 @pytest.mark.parametrize("text", ["привет", "спасибо", "будь осторожен", "мне нужна помощь"])
 def test_russian_stays_russian(text):
     assert identify_language(Body.of(text)).language == "ru"
+
+
+# Russian in Latin letters and Arabizi have n-gram profiles of their own: in one profile with
+# the Cyrillic (or Arabic) examples they were guessed to be Spanish or English, and lingua
+# named Slovenian or Welsh, so the texter was told we do not speak their language.
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("ya ne mogu uiti s raboty", "ru"),
+        ("na staroi rabote nas zapirali na noch", "ru"),
+        ("salam ana ahtaj musaada", "ar"),
+    ],
+)
+def test_languages_written_in_latin_letters_are_still_ours(text, language):
+    assert identify_language(Body.of(text)) == Detection(language=language)
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,10 @@ without tone marks), "pa help po" (Taglish) or "nao me pagam". The NLU examples 
 ``nlu_data/<lang>/`` are written as people text, so a naive Bayes model over their character
 n-grams (on the normalised text: no case, no accents) knows what lingua does not.
 
+A language written in two scripts has a profile for each: Russian in Cyrillic and in Latin
+letters ("mne nuzhna pomosh"), Arabic and Arabizi ("ana ahtaj musaada"). In one profile the few
+Latin examples drowned among the Cyrillic ones, and translit Russian was guessed to be Spanish.
+
 The profiles are built by ``scripts/build_language_profiles.py`` into
 ``webhooks/data/langid/profiles.json`` (package data; a unit test checks they are current).
 """
@@ -23,6 +27,21 @@ PROFILES = Path(__file__).resolve().parent.parent / "data" / "langid" / "profile
 MAX_N = 4
 # Additive smoothing: an n-gram never seen in a language costs log(ALPHA / (total + ALPHA * V)).
 ALPHA = 0.1
+
+
+# Languages whose own script is not Latin; their examples in Latin letters get a profile of
+# their own, "<language>-latn".
+NON_LATIN = frozenset({"ar", "ko", "ru", "zh"})
+LATIN_SUFFIX = "-latn"
+
+
+def profile_name(language: str, normalised: str) -> str:
+    """The profile an example of this language belongs to: by the script it is written in."""
+    if language not in NON_LATIN:
+        return language
+    latin = sum("a" <= ch <= "z" for ch in normalised)
+    other = sum(ch.isalpha() and not ("a" <= ch <= "z") for ch in normalised)
+    return language + LATIN_SUFFIX if latin > other else language
 
 
 def features(normalised: str) -> list[str]:
@@ -58,13 +77,19 @@ class Guess:
 
 class NgramModel:
     def __init__(self, profiles: dict[str, dict[str, int]]) -> None:
-        self.counts = profiles
+        # Scored per profile (a language in each of its scripts), reported per language.
+        self.profiles = profiles
         vocabulary = {f for profile in profiles.values() for f in profile}
         self.vocabulary = vocabulary
         self.denominators = {
-            language: math.log(sum(profile.values()) + ALPHA * len(vocabulary))
-            for language, profile in profiles.items()
+            name: math.log(sum(profile.values()) + ALPHA * len(vocabulary))
+            for name, profile in profiles.items()
         }
+        # Per language, every script together: what its texters' words and letters look like.
+        merged: dict[str, Counter[str]] = {}
+        for name, profile in profiles.items():
+            merged.setdefault(name.removesuffix(LATIN_SUFFIX), Counter()).update(profile)
+        self.counts = {language: dict(counter) for language, counter in merged.items()}
 
     def guess(self, normalised: str) -> list[Guess]:
         """Every language, most likely first (an empty list for a text with no letters)."""
@@ -72,15 +97,19 @@ class NgramModel:
         if not feats:
             return []
         scores = {
-            language: sum(math.log(profile.get(f, 0) + ALPHA) for f in feats)
-            - len(feats) * self.denominators[language]
-            for language, profile in self.counts.items()
+            name: sum(math.log(profile.get(f, 0) + ALPHA) for f in feats)
+            - len(feats) * self.denominators[name]
+            for name, profile in self.profiles.items()
         }
         best = max(scores.values())
-        exps = {language: math.exp(s - best) for language, s in scores.items()}
+        exps = {name: math.exp(s - best) for name, s in scores.items()}
         total = sum(exps.values())
+        by_language: dict[str, float] = {}
+        for name, e in exps.items():
+            language = name.removesuffix(LATIN_SUFFIX)
+            by_language[language] = by_language.get(language, 0.0) + e / total
         return sorted(
-            (Guess(language, e / total, len(feats)) for language, e in exps.items()),
+            (Guess(language, p, len(feats)) for language, p in by_language.items()),
             key=lambda g: -g.probability,
         )
 
