@@ -38,3 +38,33 @@ def test_lexicon_recall_and_false_alarms_per_language(path):
     false_alarms = len(alarms) / len(safe)
     assert recall >= MIN_RECALL, f"recall {recall:.2f}; missed: {missed}"
     assert false_alarms <= MAX_FALSE_ALARMS, f"false alarms {false_alarms:.2f}: {alarms}"
+
+
+# The blind set (eval/heldout_v4, written without the lexicon in view, never tuned on): the
+# lexicon alone caught 40-70% per language at its first run (2026-12-02), the NLU adds the rest
+# that is caught (make eval prints both). Floors two texts below that first run, ceilings two
+# above: an edit that loses a class of danger, or fires on everyday slang, fails here.
+BLIND = REPO_ROOT / "eval" / "heldout_v4"
+BLIND_FIRST_RUN = {  # language: (recall, false alarms) of the lexicon alone, 30 + 30 texts
+    "ar": (17, 4),
+    "en": (21, 5),
+    "es": (21, 1),
+    "fr": (17, 2),
+    "ko": (19, 1),
+    "pt": (21, 2),
+    "ru": (14, 0),
+    "tl": (16, 2),
+    "vi": (12, 2),
+    "zh": (18, 3),
+}
+
+
+@pytest.mark.parametrize("language", sorted(BLIND_FIRST_RUN))
+def test_lexicon_on_the_blind_set_keeps_its_first_figures(language):
+    danger, safe = _sets(BLIND / f"{language}.yml")
+    assert len(danger) == 30 and len(safe) == 30
+    caught = sum(scan_for_danger(Body.of(t)) is not None for t in danger)
+    alarms = sum(scan_for_danger(Body.of(t)) is not None for t in safe)
+    first_caught, first_alarms = BLIND_FIRST_RUN[language]
+    assert caught >= first_caught - 2, f"caught {caught}/30, first run {first_caught}"
+    assert alarms <= first_alarms + 2, f"{alarms}/30 false alarms, first run {first_alarms}"
