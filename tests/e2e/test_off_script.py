@@ -70,6 +70,24 @@ def test_resources_and_a_greeting_inside_the_screening_restart_nothing(make_text
     assert texter.send("không") == [say("utter_ask_id_taken", "vi")]
 
 
+def test_help_and_naming_a_language_inside_the_screening_and_its_question_goes_on(
+    make_texter,
+) -> None:
+    texter = make_texter()
+    texter.send("my boss took my passport and says i owe him money")
+    assert texter.send("yes") == [say("utter_ask_can_leave", "en")]
+    help_text = texter.send("HELP")
+    assert help_text[0] == render(wording.HELP_TEXT, "en", {"emergency_number": "911"})
+    # Naming a language: the question it was on, again, in that language.
+    switched = texter.send("español")
+    assert switched[-1] == say("utter_ask_can_leave", "es") and len(switched) == 2
+    assert texter.send("no") == [say("utter_ask_id_taken", "es")]  # it answered that question
+    # STOP inside the screening: confirmed, and nothing more is sent, whatever is asked.
+    stopped = texter.send("STOP")
+    assert stopped == [render(wording.STOP_CONFIRMED, "es", {"emergency_number": "911"})]
+    assert texter.send("si") == []
+
+
 def test_resources_at_the_consent_question_and_the_yes_still_answers_it(make_texter) -> None:
     texter = make_texter()
     texter.send("je veux parler a quelqu un de votre equipe")
