@@ -38,6 +38,9 @@ def test_the_wheel_holds_the_package_data(tmp_path: Path) -> None:
         "webhooks/static/vendor/htmx.min.js",
         "webhooks/data/resources_seed.yml",
         "webhooks/locales/messages.pot",
+        # The language detector's n-gram profiles and the letters of languages we do not speak.
+        "webhooks/data/langid/profiles.json",
+        "webhooks/data/langid/shared_scripts.yml",
     }
     for language in supported_languages():
         expected |= {
