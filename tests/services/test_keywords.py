@@ -55,6 +55,13 @@ def test_spanish_stop_is_answered_in_spanish(phone):
     assert "No recibirás más mensajes" in phone.replies(phone.send("PARAR"))[0]
 
 
+def test_the_carriers_stop_is_answered_in_the_conversations_language(app, phone):
+    phone.send("hola, necesito ayuda con mi trabajo por favor")
+    assert "No recibirás más mensajes" in phone.replies(phone.send("STOP"))[0]
+    with app.app_context():
+        assert db.session.scalars(select(Texter)).one().language == "es"
+
+
 def test_start_opts_back_in(app, phone, fake_engine):
     phone.send("STOP")
     assert "text us again" in phone.replies(phone.send("START"))[0]

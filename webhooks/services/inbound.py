@@ -332,7 +332,10 @@ def _keyword(
     texter: Texter, conversation: Conversation, match: KeywordMatch
 ) -> tuple[list[Reply], list[str]]:
     language = conversation.language
-    if language not in match.languages:
+    # STOP, HELP, START, DELETE are the carrier's words in every language: a Spanish texter's
+    # STOP is answered in Spanish. A keyword of another language ("AYUDA") switches to it.
+    carrier_word = language is not None and "en" in match.languages
+    if language not in match.languages and not carrier_word:
         language = match.languages[0]
         conversation.language = texter.language = language
     # A blocked number is never answered, keywords included; what it asks still takes effect
