@@ -159,20 +159,21 @@ def after_hours_text(
 
 def closed_reply(language: str | None, moment: datetime | None = None) -> str | None:
     """The after-hours reply in the texter's language, or None while someone is on shift."""
-    moment = moment or utcnow()
-    if schedule().is_open(moment):
-        return None
-    return after_hours_text(wording.AFTER_HOURS, wording.AFTER_HOURS_FALLBACK, language, moment)
+    return _while_closed(wording.AFTER_HOURS, wording.AFTER_HOURS_FALLBACK, language, moment)
 
 
 def closed_offer(language: str | None, moment: datetime | None = None) -> str | None:
     """The consent question after hours: a person writes back later (when), not now."""
-    moment = moment or utcnow()
-    if schedule().is_open(moment):
-        return None
-    return after_hours_text(
+    return _while_closed(
         wording.AFTER_HOURS_OFFER, wording.AFTER_HOURS_OFFER_FALLBACK, language, moment
     )
+
+
+def _while_closed(
+    msgid: str, fallback: str, language: str | None, moment: datetime | None
+) -> str | None:
+    moment = moment or utcnow()
+    return None if is_open(moment) else after_hours_text(msgid, fallback, language, moment)
 
 
 def weekly_text() -> dict[int, str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import yaml
@@ -86,10 +85,13 @@ def detect_language(body: Body) -> str | None:
     return identify_language(body).language
 
 
+# Beside the n-gram profiles (package data, as they are).
+SHARED_SCRIPTS = ngrams.PROFILES.parent / "shared_scripts.yml"
+
+
 @cache
 def _shared_script_markers() -> tuple[tuple[tuple[str, str], ...], dict[str, str]]:
-    path = resources.files("webhooks") / "data" / "langid" / "shared_scripts.yml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml.safe_load(SHARED_SCRIPTS.read_text(encoding="utf-8"))
     letters = tuple((code, str(chars)) for code, chars in data["letters"].items())
     words = {str(word): code for code, listed in data["words"].items() for word in listed}
     return letters, words
