@@ -20,7 +20,7 @@ export HOTLINE_ENV ?= development
 export TF_CPP_MIN_LOG_LEVEL := 2
 
 .PHONY: run test lint unit e2e bot-test bench eval install browser translations extract-messages \
-        language-profiles \
+        language-profiles danger-model \
         update-catalogs migrate train clean cluster cluster-down chaos haproxy container-test
 
 ## make run: everything a fresh machine needs, then the Rasa server, the action server and the app
@@ -106,6 +106,11 @@ eval: install $(MODEL) translations
 ## the language detector's n-gram profiles, from nlu_data/ (a unit test says when they are stale)
 language-profiles: $(VENV)/.installed
 	$(VENV)/bin/python -m scripts.build_language_profiles
+
+## after changing nlu_data/: the danger net's learned layer (about two minutes; a unit test
+## fails while webhooks/data/danger_model.json is older than the examples)
+danger-model: $(VENV)/.installed
+	$(VENV)/bin/python -m scripts.build_danger_model
 
 ## the console's browser tests drive Debian's Chromium (Playwright's own download cannot work here)
 browser:

@@ -3,7 +3,7 @@
 1. Stratified k-fold cross-validation of the NLU pipeline over all languages' examples
    (each example remembers its language, so the report can be split per language).
 2. The trained model's predictions on the held-out sets in eval/heldout/ and
-   eval/heldout_v2/, v3 and v4 (never trained on; v4 is the blind one of issue 10).
+   eval/heldout_v2/, v3, v4 and v5 (never trained on; v5 is the blind one, v4 a development set).
 
 Writes results/eval/predictions.json; eval/report.py turns it into figures.
 """
@@ -27,6 +27,7 @@ logging.basicConfig(level=logging.WARNING)
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "results" / "eval"
+DANGER = "report_danger"
 
 
 def load_examples() -> list[dict]:
@@ -59,14 +60,21 @@ def write_nlu(examples: list[dict], path: Path) -> None:
     )
 
 
-async def parse_all(model: str, texts: list[str]) -> list[tuple[str, float]]:
+async def parse_all(model: str, texts: list[str]) -> list[tuple[str, float, float]]:
+    """Per text: the predicted intent, its confidence, and the danger intent's confidence."""
     from rasa.core.agent import Agent
 
     agent = Agent.load(model)
     results = []
     for text in texts:
         parsed = await agent.parse_message(text)
-        results.append((parsed["intent"]["name"], float(parsed["intent"]["confidence"])))
+        danger = next(
+            (r["confidence"] for r in parsed.get("intent_ranking", []) if r["name"] == DANGER),
+            0.0,
+        )
+        results.append(
+            (parsed["intent"]["name"], float(parsed["intent"]["confidence"]), float(danger))
+        )
     return results
 
 
@@ -102,13 +110,15 @@ def main() -> None:
             model = train_nlu(nlu_file, Path(tmp) / f"model{fold}")
             tests = [examples[i] for i in test_idx]
             predicted = asyncio.run(parse_all(model, [t["text"] for t in tests]))
-            for example, (intent, confidence) in zip(tests, predicted, strict=True):
-                cv_predictions.append({**example, "predicted": intent, "confidence": confidence})
+            for example, (intent, confidence, danger) in zip(tests, predicted, strict=True):
+                cv_predictions.append(
+                    {**example, "predicted": intent, "confidence": confidence, "danger": danger}
+                )
             print(f"fold {fold + 1}/{folds} done", file=sys.stderr)
     cv_seconds = time.perf_counter() - started
 
     heldout: list[dict] = []
-    for name in ("heldout", "heldout_v2", "heldout_v3", "heldout_v4"):
+    for name in ("heldout", "heldout_v2", "heldout_v3", "heldout_v4", "heldout_v5"):
         for path in sorted((ROOT / "eval" / name).glob("*.yml")):
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             for label in ("danger", "not_danger"):
@@ -120,8 +130,8 @@ def main() -> None:
     started = time.perf_counter()
     predicted = asyncio.run(parse_all(model, [h["text"] for h in heldout]))
     parse_seconds = time.perf_counter() - started
-    for item, (intent, confidence) in zip(heldout, predicted, strict=True):
-        item.update(predicted=intent, confidence=confidence)
+    for item, (intent, confidence, danger) in zip(heldout, predicted, strict=True):
+        item.update(predicted=intent, confidence=confidence, danger=danger)
     (OUT / "predictions.json").write_text(
         json.dumps(
             {

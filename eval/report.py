@@ -1,8 +1,9 @@
 """Prints `make eval`'s figures from results/eval/predictions.json (eval/nlu_predict.py).
 
 - NLU cross-validation: precision/recall/F1 per intent (all languages), and per language.
-- Danger recall on the held-out sets, per language: the lexicon alone, the NLU alone, and
-  both together (what the app does), with false-positive rates on the not-danger texts.
+- Danger recall on the held-out sets, per language: the lexicon alone, the NLU alone, the
+  learned layer alone, and all three together (what the app does), with false-alarm rates on
+  the not-danger texts.
 - Mean SMS segments of the reply catalog per language.
 """
 
@@ -15,12 +16,14 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 from webhooks.i18n import LOCALES_DIR, render, supported_languages
+from webhooks.services import danger_model
 from webhooks.services.safety import scan_for_danger
 from webhooks.services.segments import segments
 from webhooks.services.text import Body
 
 ROOT = Path(__file__).resolve().parent.parent
 DANGER_INTENT = "report_danger"
+LAYERS = ("lexicon", "nlu", "model", "all")
 
 
 def prf(rows: list[dict], intent: str) -> tuple[float, float, float, int]:
@@ -34,47 +37,53 @@ def prf(rows: list[dict], intent: str) -> tuple[float, float, float, int]:
 
 
 def danger_table(name: str, items: list[dict]) -> None:
-    """Recall on danger texts and false alarms on ordinary ones: lexicon, NLU, both."""
+    """Recall on danger texts and false alarms on ordinary ones, per layer of the danger net:
+    the lexicon, the NLU, the learned layer, and all three (what the app does)."""
     print(f"\n== Danger on held-out texts, eval/{name}/ (never trained on) ==")
+    print("recall on danger texts | false alarms on not-danger texts")
     print(
-        f"{'lang':<6} {'lexicon':>8} {'nlu':>8} {'both':>8} {'lex-fa':>7} {'nlu-fa':>7} "
-        f"{'both-fa':>8} {'n':>7}"
+        f"{'lang':<6} "
+        + " ".join(f"{k:>7}" for k in LAYERS)
+        + " | "
+        + " ".join(f"{k:>7}" for k in LAYERS)
+        + f" {'n':>7}"
     )
     heldout: dict[str, list[dict]] = defaultdict(list)
     for item in items:
         heldout[item["language"]].append(item)
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    layer = danger_model.model()
 
     def hits(row: dict) -> dict[str, bool]:
         lexicon = scan_for_danger(Body.of(row["text"])) is not None
         nlu = row["predicted"] == DANGER_INTENT
-        return {"lexicon": lexicon, "nlu": nlu, "both": lexicon or nlu}
+        model = layer.is_danger(Body.of(row["text"]).normalised)
+        return {"lexicon": lexicon, "nlu": nlu, "model": model, "all": lexicon or nlu or model}
 
     for language, rows in sorted(heldout.items()):
         danger = [hits(i) for i in rows if i["label"] == "danger"]
         safe = [hits(i) for i in rows if i["label"] == "not_danger"]
         figures = []
         for group, label in ((danger, "d"), (safe, "s")):
-            for key in ("lexicon", "nlu", "both"):
+            for key in LAYERS:
                 n = sum(h[key] for h in group)
                 figures.append(n / len(group) if group else 0.0)
                 totals[label + key][0] += n
                 totals[label + key][1] += len(group)
+        half = len(LAYERS)
         print(
             f"{language:<6} "
-            + " ".join(f"{x:8.3f}" for x in figures[:3])
-            + " "
-            + " ".join(f"{x:7.3f}" for x in figures[3:5])
-            + f" {figures[5]:8.3f} "
-            + f"{len(danger):3d}/{len(safe):3d}"
+            + " ".join(f"{x:7.3f}" for x in figures[:half])
+            + " | "
+            + " ".join(f"{x:7.3f}" for x in figures[half:])
+            + f" {len(danger):3d}/{len(safe):3d}"
         )
     rate = {k: v[0] / v[1] if v[1] else 0.0 for k, v in totals.items()}
     print(
         f"{'all':<6} "
-        + " ".join(f"{rate['d' + k]:8.3f}" for k in ("lexicon", "nlu", "both"))
-        + " "
-        + " ".join(f"{rate['s' + k]:7.3f}" for k in ("lexicon", "nlu"))
-        + f" {rate['sboth']:8.3f}"
+        + " ".join(f"{rate['d' + k]:7.3f}" for k in LAYERS)
+        + " | "
+        + " ".join(f"{rate['s' + k]:7.3f}" for k in LAYERS)
     )
 
 
@@ -110,7 +119,7 @@ def main() -> None:
         cross_validation(data, cv)
     else:
         print("== NLU cross-validation: skipped (FOLDS=0) ==")
-    for name in ("heldout", "heldout_v2", "heldout_v3", "heldout_v4"):
+    for name in ("heldout", "heldout_v2", "heldout_v3", "heldout_v4", "heldout_v5"):
         danger_table(name, [i for i in data["heldout"] if i.get("set", "heldout") == name])
     print(f"NLU parse time on held-out texts: {data['heldout_parse_ms']:.1f} ms per message")
 

@@ -41,6 +41,8 @@ def test_the_wheel_holds_the_package_data(tmp_path: Path) -> None:
         # The language detector's n-gram profiles and the letters of languages we do not speak.
         "webhooks/data/langid/profiles.json",
         "webhooks/data/langid/shared_scripts.yml",
+        # The danger net's learned layer.
+        "webhooks/data/danger_model.json",
     }
     for language in supported_languages():
         expected |= {

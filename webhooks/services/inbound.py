@@ -39,7 +39,7 @@ from webhooks.services.dialogue import DialogueUnavailable, Do, Say, Step, dialo
 from webhooks.services.keywords import Keyword, KeywordMatch, match_keyword
 from webhooks.services.language import Detection, identify_language, named_language
 from webhooks.services.privacy import erase_texter
-from webhooks.services.safety import DangerHit, scan_for_danger
+from webhooks.services.safety import MODEL, DangerHit, detect_danger
 from webhooks.services.text import Body, redact_numbers
 from webhooks.services.texters import current_conversation, find_or_create_texter
 
@@ -187,7 +187,7 @@ def _handle(
     detected = Detection() if conversation.language else identify_language(body)
     # Said once per conversation: a texter who goes on in their language gets the usual replies.
     other = detected.other if not conversation.other_language else None
-    danger = scan_for_danger(body)
+    danger = detect_danger(body)
     with_staff = conversation.state in (
         ConversationState.WAITING_FOR_STAFF,
         ConversationState.WITH_STAFF,
@@ -284,7 +284,12 @@ def _after_hours(conversation: Conversation, language: str | None) -> str | None
 
 def _mark_danger(conversation: Conversation, danger: DangerHit) -> None:
     conversation.raise_risk(RiskLevel.URGENT)
-    audit.record("system", "danger_detected", conversation.id, lexicon=danger.language)
+    if danger.language == MODEL:
+        audit.record(
+            "system", "danger_detected", conversation.id, layer="model", score=danger.pattern
+        )
+    else:
+        audit.record("system", "danger_detected", conversation.id, lexicon=danger.language)
 
 
 def _apply(conversation: Conversation, step: Step, language: str | None) -> Reply | None:

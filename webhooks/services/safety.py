@@ -1,6 +1,8 @@
-"""The deterministic safety net: a multilingual danger lexicon run on every inbound message.
+"""The app's danger net, run on every inbound message: a multilingual lexicon, then a learned layer.
 
-It does not depend on the NLU model or the engine being up: a hit forces the danger path.
+Neither depends on the NLU model or the engine being up: a hit forces the danger path. The
+lexicon (below) is what was written down; the learned layer (``danger_model.py``) is a small
+classifier trained on the NLU examples, for the wordings nobody wrote down.
 Patterns live in ``webhooks/data/danger/<lang>.txt`` (one regular expression per line). A line
 starting with ``!`` is an exemption: a text that matches one (laughter: "lol", "jaja", "kkk",
 "ㅋㅋ", "哈哈") is hyperbole, and the lexicon stays silent on it; the NLU still reads it.
@@ -11,20 +13,24 @@ backtrack for long (tests/services/test_danger_lexicon.py checks).
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from webhooks.services import danger_model
 from webhooks.services.text import Body
 
+log = logging.getLogger(__name__)
+MODEL = "model"
 LEXICON_DIR = Path(__file__).resolve().parent.parent / "data" / "danger"
 
 
 @dataclass(frozen=True)
 class DangerHit:
-    language: str
-    pattern: str
+    language: str  # the lexicon's language, or "model" for the learned layer
+    pattern: str  # the pattern that matched, or the learned layer's score
 
 
 def _lines() -> list[tuple[str, str]]:
@@ -59,3 +65,17 @@ def scan_for_danger(body: Body) -> DangerHit | None:
         if pattern.search(text):
             return DangerHit(language, pattern.pattern)
     return None
+
+
+def detect_danger(body: Body) -> DangerHit | None:
+    """The lexicon first (its hit names the pattern), then the learned layer."""
+    hit = scan_for_danger(body)
+    if hit is not None:
+        return hit
+    try:
+        layer = danger_model.model()
+        score = layer.probability(body.normalised)
+    except Exception:  # a broken model file must not take the lexicon's answer with it
+        log.exception("danger model unavailable; the lexicon alone decides")
+        return None
+    return DangerHit(MODEL, f"{score:.3f}") if score > layer.threshold else None

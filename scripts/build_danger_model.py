@@ -1,0 +1,51 @@
+"""Builds webhooks/data/danger_model.json from nlu_data/ (see webhooks/services/danger_model.py).
+
+Run after changing nlu_data/: `.venv/bin/python -m scripts.build_danger_model`
+(`make danger-model`); a unit test fails when the file is out of date.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import yaml
+
+from webhooks.services.danger_model import MODEL_PATH, Example, build, examples_from
+from webhooks.services.text import normalise
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def examples() -> list[Example]:
+    rows = []
+    for path in sorted((ROOT / "nlu_data").glob("*/*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for block in data.get("nlu") or []:
+            if "intent" not in block:
+                continue
+            for line in str(block.get("examples", "")).splitlines():
+                text = line.strip()
+                if text.startswith("- "):
+                    rows.append(
+                        (path.parent.name, block["intent"], normalise(text[2:].strip().strip('"')))
+                    )
+    return examples_from(rows)
+
+
+def main() -> None:
+    started = time.monotonic()
+    data = build(examples())
+    MODEL_PATH.write_text(
+        json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
+    )
+    print(
+        f"wrote {MODEL_PATH} ({MODEL_PATH.stat().st_size // 1024} KiB, "
+        f"{len(data['weights'])} weights, threshold {data['threshold']:.3f}, "
+        f"cross-validated {data['validation']}, {time.monotonic() - started:.0f} s)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""The danger net's learned layer (webhooks/services/danger_model.py) and how the app uses it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from webhooks.services import danger_model, safety
+from webhooks.services.danger_model import DangerModel, Example, train
+from webhooks.services.safety import MODEL, detect_danger, scan_for_danger
+from webhooks.services.text import Body, normalise
+
+
+def test_the_model_file_is_built_from_the_current_nlu_data():
+    from scripts.build_danger_model import examples
+
+    data = json.loads(danger_model.MODEL_PATH.read_text(encoding="utf-8"))
+    assert data["digest"] == danger_model.digest(examples()), (
+        "nlu_data (or a setting of the model) changed: run `make danger-model`"
+    )
+    # Chosen by cross-validation for recall, within the false-alarm target on other intents.
+    assert 0.0 < data["threshold"] < 1.0
+    assert data["validation"]["cv_false_alarms"] <= danger_model.TARGET_FALSE_ALARMS + 0.005
+
+
+def test_training_separates_what_it_was_shown():
+    rows = [
+        ("en", "report_danger", f"he has a {w} and he is hitting me")
+        for w in "gun knife bat".split()
+    ]
+    rows += [("en", "greet", f"hi there how are you {w}") for w in "today friend sir".split()]
+    rows += [("en", "ask_shelter", f"where is a shelter in {w}") for w in "town ohio texas".split()]
+    model = DangerModel(*train(danger_model.examples_from(rows)), threshold=0.5)
+    assert model.is_danger(normalise("he has a gun and is hitting me"))
+    assert not model.is_danger(normalise("hi how are you today"))
+    assert model.probability("") == 0.0
+
+
+def test_training_is_deterministic():
+    rows = [Example("en", "report_danger", "he hit me"), Example("en", "greet", "hello")]
+    assert train(rows) == train(rows)
+
+
+def test_not_safe_answers_teach_neither_class():
+    rows = [("en", "not_safe", "no he reads my phone"), ("en", "greet", "hi"), ("en", "x", "")]
+    assert [e.intent for e in danger_model.examples_from(rows)] == ["greet"]
+
+
+# Texts the lexicon has no pattern for, in several languages: the learned layer catches them,
+# and the app's net (detect_danger) reports the layer as the source.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hes back and hes drunk and he said this time i wont walk away",
+        "the manager took everyones passports and the gate is locked at night",
+        "ils ont pris mon passeport et je dois rester dans la chambre",
+        "anh ta nói nếu tôi bỏ trốn thì gia đình tôi sẽ gặp chuyện",
+    ],
+)
+def test_the_learned_layer_catches_what_the_lexicon_does_not_know(text):
+    body = Body.of(text)
+    hit = detect_danger(body)
+    assert hit is not None
+    if scan_for_danger(body) is None:
+        assert hit.language == MODEL
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hi",
+        "where is the nearest shelter",
+        "thank you so much",
+        "what are your hours",
+        "¿cuánto cobran por un abogado?",
+        "你好",
+    ],
+)
+def test_ordinary_texts_raise_no_alarm(text):
+    assert detect_danger(Body.of(text)) is None
+
+
+def test_a_broken_model_leaves_the_lexicon_in_charge(monkeypatch, caplog):
+    def broken():
+        raise ValueError("corrupt model file")
+
+    monkeypatch.setattr(safety.danger_model, "model", broken)
+    assert detect_danger(Body.of("he has a gun")) is not None  # the lexicon's hit
+    assert detect_danger(Body.of("where is the nearest shelter")) is None
+    assert "danger model unavailable" in caplog.text
+
+
+def test_the_model_is_loaded_once():
+    assert danger_model.model() is danger_model.model()
