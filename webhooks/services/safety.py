@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -33,13 +34,22 @@ class DangerHit:
     pattern: str  # the pattern that matched, or the learned layer's score
 
 
+def fold(pattern: str) -> str:
+    """A pattern written as people spell (й, أ, ế, ㅋㅋ), folded as ``normalise`` folds the text it
+    is matched against: accents and marks dropped, compatibility forms decomposed. Unfolded, "уйду"
+    or "ㅋㅋ" could never match, since the text they meet has "уиду" and conjoining jamo."""
+    decomposed = unicodedata.normalize("NFKD", pattern)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFKC", stripped)
+
+
 def _lines() -> list[tuple[str, str]]:
     lines = []
     for path in sorted(LEXICON_DIR.glob("*.txt")):
         for line in path.read_text(encoding="utf-8").splitlines():
             line = line.strip()
             if line and not line.startswith("#"):
-                lines.append((path.stem, line))
+                lines.append((path.stem, fold(line)))
     return lines
 
 
