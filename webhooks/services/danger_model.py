@@ -43,7 +43,7 @@ FOLDS = 5
 # The threshold is the score above which the cross-validated false alarms on the examples of
 # other intents stay within this share (the danger path costs a false alarm a reply with the
 # emergency number; a miss can cost a life, so the layer leans to recall).
-TARGET_FALSE_ALARMS = 0.03
+TARGET_FALSE_ALARMS = 0.05
 
 
 def features(normalised: str) -> list[str]:
