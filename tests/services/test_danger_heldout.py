@@ -68,3 +68,35 @@ def test_lexicon_on_the_blind_set_keeps_its_first_figures(language):
     first_caught, first_alarms = BLIND_FIRST_RUN[language]
     assert caught >= first_caught - 2, f"caught {caught}/30, first run {first_caught}"
     assert alarms <= first_alarms + 2, f"{alarms}/30 false alarms, first run {first_alarms}"
+
+
+# The second blind set (eval/heldout_v5, committed before the learned layer and the training data
+# it measures): what the app's own net (lexicon, then the learned layer; no engine needed) caught
+# and wrongly raised at its first run, 2026-12-02, 35 + 35 texts per language. The NLU adds its
+# share on top (make eval). Floors and ceilings two texts either side, as above.
+BLIND_V5 = REPO_ROOT / "eval" / "heldout_v5"
+BLIND_V5_FIRST_RUN = {  # language: (caught, false alarms) of detect_danger
+    "ar": (30, 10),
+    "en": (31, 4),
+    "es": (32, 6),
+    "fr": (31, 5),
+    "ko": (33, 2),
+    "pt": (32, 3),
+    "ru": (27, 6),
+    "tl": (30, 6),
+    "vi": (30, 6),
+    "zh": (34, 2),
+}
+
+
+@pytest.mark.parametrize("language", sorted(BLIND_V5_FIRST_RUN))
+def test_the_apps_net_on_the_second_blind_set_keeps_its_first_figures(language):
+    from webhooks.services.safety import detect_danger
+
+    danger, safe = _sets(BLIND_V5 / f"{language}.yml")
+    assert len(danger) == 35 and len(safe) == 35
+    caught = sum(detect_danger(Body.of(t)) is not None for t in danger)
+    alarms = sum(detect_danger(Body.of(t)) is not None for t in safe)
+    first_caught, first_alarms = BLIND_V5_FIRST_RUN[language]
+    assert caught >= first_caught - 2, f"caught {caught}/35, first run {first_caught}"
+    assert alarms <= first_alarms + 2, f"{alarms}/35 false alarms, first run {first_alarms}"

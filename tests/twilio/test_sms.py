@@ -11,6 +11,9 @@ from tests.conftest import Phone, signed_post
 from tests.fakes import english
 from webhooks.extensions import db
 from webhooks.models import Conversation, ConversationState, Direction, Message, RiskLevel
+from webhooks.models.audit import AuditEvent
+from webhooks.services.safety import scan_for_danger
+from webhooks.services.text import Body
 
 
 def count(app, model=Message, *where) -> int:
@@ -208,6 +211,25 @@ def test_danger_with_the_engine_down(make_app):
     app = make_app(RASA_URL="http://127.0.0.1:9")
     phone = Phone(app.test_client())
     assert "911" in phone.replies(phone.send("they are beating me"))[0]
+
+
+@pytest.mark.parametrize("engine_up", [True, False], ids=["engine up", "engine down"])
+def test_danger_only_the_learned_layer_knows(make_app, fake_engine, engine_up):
+    # No lexicon pattern matches this text; the app's learned layer does, with or without the
+    # engine: risk urgent, the danger safety reply first, and the engine told /report_danger.
+    text = "the manager took everyones passports and the gate is locked at night"
+    assert scan_for_danger(Body.of(text)) is None
+    app = make_app() if engine_up else make_app(RASA_URL="http://127.0.0.1:9")
+    phone = Phone(app.test_client())
+    assert "911" in phone.replies(phone.send(text))[0]
+    with app.app_context():
+        assert db.session.scalars(select(Conversation)).one().risk is RiskLevel.URGENT
+        (event,) = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "danger_detected")
+        )
+        assert event.detail["layer"] == "model"
+    if engine_up:
+        assert fake_engine.messages[0]["message"] == "/report_danger"
 
 
 def test_emergency_number_is_configurable(make_app, fake_engine):
