@@ -212,7 +212,9 @@ def test_outcomes_survey_and_the_funders_export(page: Any, live: LiveServer) -> 
     page.click("#save-settings")
     page.wait_for_url("**/admin/hours")
 
-    live.text("please someone help me")  # engine down: queued for staff
+    # Engine down: queued for staff. Not a plea ("please someone help me" is urgent to the danger
+    # net, and no survey follows an urgent conversation).
+    live.text("can i talk to someone about my job")
     page.goto(f"{live.url}/console/")
     page.locator("tr.queue-row a", has_text="Open").first.click()
     page.click("#claim")

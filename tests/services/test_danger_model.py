@@ -93,3 +93,10 @@ def test_a_broken_model_leaves_the_lexicon_in_charge(monkeypatch, caplog):
 
 def test_the_model_is_loaded_once():
     assert danger_model.model() is danger_model.model()
+
+
+def test_a_language_we_do_not_speak_gets_the_lexicon_only():
+    text = "the manager took everyones passports and the gate is locked at night"
+    assert detect_danger(Body.of(text)) is not None
+    assert detect_danger(Body.of(text), learned=False) is None
+    assert detect_danger(Body.of("he has a gun"), learned=False) is not None

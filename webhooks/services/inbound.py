@@ -187,7 +187,7 @@ def _handle(
     detected = Detection() if conversation.language else identify_language(body)
     # Said once per conversation: a texter who goes on in their language gets the usual replies.
     other = detected.other if not conversation.other_language else None
-    danger = detect_danger(body)
+    danger = detect_danger(body, learned=detected.other is None)
     with_staff = conversation.state in (
         ConversationState.WAITING_FOR_STAFF,
         ConversationState.WITH_STAFF,

@@ -77,10 +77,14 @@ def scan_for_danger(body: Body) -> DangerHit | None:
     return None
 
 
-def detect_danger(body: Body) -> DangerHit | None:
-    """The lexicon first (its hit names the pattern), then the learned layer."""
+def detect_danger(body: Body, learned: bool = True) -> DangerHit | None:
+    """The lexicon first (its hit names the pattern), then the learned layer.
+
+    ``learned=False`` for a text in a language we do not speak: the layer was trained on our
+    languages only, and its score on Polish or Swahili is noise (a Polish "my boss took my
+    passport" scored as danger and lost the texter the offer of an interpreter)."""
     hit = scan_for_danger(body)
-    if hit is not None:
+    if hit is not None or not learned:
         return hit
     try:
         layer = danger_model.model()
