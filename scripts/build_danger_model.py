@@ -8,30 +8,16 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 
-import yaml
-
+from scripts.nlu_examples import nlu_examples
 from webhooks.services.danger_model import MODEL_PATH, Example, build, examples_from
 from webhooks.services.text import normalise
 
-ROOT = Path(__file__).resolve().parent.parent
-
 
 def examples() -> list[Example]:
-    rows = []
-    for path in sorted((ROOT / "nlu_data").glob("*/*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for block in data.get("nlu") or []:
-            if "intent" not in block:
-                continue
-            for line in str(block.get("examples", "")).splitlines():
-                text = line.strip()
-                if text.startswith("- "):
-                    rows.append(
-                        (path.parent.name, block["intent"], normalise(text[2:].strip().strip('"')))
-                    )
-    return examples_from(rows)
+    return examples_from(
+        (language, intent, normalise(text)) for language, intent, text in nlu_examples()
+    )
 
 
 def main() -> None:

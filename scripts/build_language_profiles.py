@@ -7,30 +7,19 @@ Run after changing nlu_data/: `.venv/bin/python -m scripts.build_language_profil
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-import yaml
-
+from scripts.nlu_examples import nlu_examples
 from webhooks.i18n import supported_languages
 from webhooks.services.ngrams import PROFILES, build, profile_name
 from webhooks.services.text import normalise
 
-ROOT = Path(__file__).resolve().parent.parent
-
 
 def examples() -> list[tuple[str, str]]:
     found = []
-    for path in sorted((ROOT / "nlu_data").glob("*/*.yml")):
-        language = path.parent.name
-        if language not in supported_languages():
-            continue  # nlu_data/any: keyboard mash and emoji, no language
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for block in data.get("nlu") or []:
-            for line in str(block.get("examples", "")).splitlines():
-                text = line.strip()
-                if text.startswith("- "):
-                    normalised = normalise(text[2:].strip().strip('"'))
-                    found.append((profile_name(language, normalised), normalised))
+    for language, _, text in nlu_examples():
+        if language in supported_languages():  # nlu_data/any: keyboard mash and emoji, no language
+            normalised = normalise(text)
+            found.append((profile_name(language, normalised), normalised))
     return found
 
 

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from webhooks.config import REPO_ROOT
-from webhooks.services.safety import scan_for_danger
+from webhooks.services.safety import detect_danger, scan_for_danger
 from webhooks.services.text import Body
 
 HELDOUT = sorted((REPO_ROOT / "eval" / "heldout").glob("*.yml"))
@@ -59,17 +59,6 @@ BLIND_FIRST_RUN = {  # language: (recall, false alarms) of the lexicon alone, 30
 }
 
 
-@pytest.mark.parametrize("language", sorted(BLIND_FIRST_RUN))
-def test_lexicon_on_the_blind_set_keeps_its_first_figures(language):
-    danger, safe = _sets(BLIND / f"{language}.yml")
-    assert len(danger) == 30 and len(safe) == 30
-    caught = sum(scan_for_danger(Body.of(t)) is not None for t in danger)
-    alarms = sum(scan_for_danger(Body.of(t)) is not None for t in safe)
-    first_caught, first_alarms = BLIND_FIRST_RUN[language]
-    assert caught >= first_caught - 2, f"caught {caught}/30, first run {first_caught}"
-    assert alarms <= first_alarms + 2, f"{alarms}/30 false alarms, first run {first_alarms}"
-
-
 # The second blind set (eval/heldout_v5, committed before the learned layer and the training data
 # it measures): what the app's own net (lexicon, then the learned layer; no engine needed) caught
 # and wrongly raised with the build of 2026-12-02, 35 + 35 texts per language. The NLU adds its
@@ -89,14 +78,26 @@ BLIND_V5_FIRST_RUN = {  # language: (caught, false alarms) of detect_danger
 }
 
 
-@pytest.mark.parametrize("language", sorted(BLIND_V5_FIRST_RUN))
-def test_the_apps_net_on_the_second_blind_set_keeps_its_first_figures(language):
-    from webhooks.services.safety import detect_danger
+# (set, the detector it measures, texts per label, its first figures): the same check for both.
+BLIND_CASES = [
+    (BLIND, scan_for_danger, 30, BLIND_FIRST_RUN),
+    (BLIND_V5, detect_danger, 35, BLIND_V5_FIRST_RUN),
+]
 
-    danger, safe = _sets(BLIND_V5 / f"{language}.yml")
-    assert len(danger) == 35 and len(safe) == 35
-    caught = sum(detect_danger(Body.of(t)) is not None for t in danger)
-    alarms = sum(detect_danger(Body.of(t)) is not None for t in safe)
-    first_caught, first_alarms = BLIND_V5_FIRST_RUN[language]
-    assert caught >= first_caught - 2, f"caught {caught}/35, first run {first_caught}"
-    assert alarms <= first_alarms + 2, f"{alarms}/35 false alarms, first run {first_alarms}"
+
+@pytest.mark.parametrize(
+    ("folder", "detector", "size", "first_run", "language"),
+    [
+        pytest.param(*case, language, id=f"{case[0].name}-{language}")
+        for case in BLIND_CASES
+        for language in sorted(case[3])
+    ],
+)
+def test_the_blind_sets_keep_their_first_figures(folder, detector, size, first_run, language):
+    danger, safe = _sets(folder / f"{language}.yml")
+    assert len(danger) == size and len(safe) == size
+    caught = sum(detector(Body.of(t)) is not None for t in danger)
+    alarms = sum(detector(Body.of(t)) is not None for t in safe)
+    first_caught, first_alarms = first_run[language]
+    assert caught >= first_caught - 2, f"caught {caught}/{size}, first run {first_caught}"
+    assert alarms <= first_alarms + 2, f"{alarms}/{size} false alarms, first run {first_alarms}"

@@ -7,12 +7,12 @@ examples, but only while the engine answers. This layer learns from the same exa
 danger text that the lexicon does not know still gets the emergency number first when the
 engine, or the NLU, is down or wrong.
 
-It is a logistic regression over sparse features of the normalised text: character
-1- to 4-grams inside words (typos, missing accents, Arabizi, scripts without spaces) and the
-words and word pairs ("if i", "call police"). Pure Python: weights in a JSON file, a score is a
-few hundred dictionary lookups. The threshold is set for recall: by k-fold cross-validation on
-the training examples, the lowest score that keeps false alarms on the not-danger examples
-within ``TARGET_FALSE_ALARMS``.
+It is a logistic regression over sparse features of the normalised text: the language
+detector's (``ngrams.features``: character 1- to 4-grams inside words, for typos, missing
+accents, Arabizi, scripts without spaces; the words) and word pairs ("if i", "call police").
+Pure Python: weights in a JSON file, a score is a few hundred dictionary lookups. The threshold
+is set for recall: by k-fold cross-validation on the training examples, the lowest score that
+keeps false alarms on the not-danger examples within ``TARGET_FALSE_ALARMS``.
 
 Built by ``scripts/build_danger_model.py`` (``make danger-model``) into
 ``webhooks/data/danger_model.json``; the file records a digest of the examples it was trained
@@ -30,12 +30,13 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from webhooks.services import ngrams
+
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "danger_model.json"
 DANGER_INTENT = "report_danger"
 # Examples of these intents teach neither class: "not safe" answers "is it safe to text?" (a
 # phone that is read, which is not danger now), and texts with no language teach nothing.
 IGNORED_INTENTS = frozenset({"not_safe"})
-MIN_N, MAX_N = 1, 4
 EPOCHS = 12
 L2 = 3e-4
 LEARNING_RATE = 0.1
@@ -47,18 +48,15 @@ TARGET_FALSE_ALARMS = 0.05
 
 
 def features(normalised: str) -> list[str]:
-    """Character n-grams inside each word, the words, and the pairs of neighbouring words."""
+    """The language detector's features (character n-grams inside words, the words) and the
+    pairs of neighbouring words."""
     words = normalised.split()
-    found: list[str] = []
-    for word in words:
-        padded = f" {word} "
-        for n in range(MIN_N, MAX_N + 1):
-            found.extend(
-                padded[i : i + n] for i in range(len(padded) - n + 1) if padded[i : i + n] != " "
-            )
-        found.append("w:" + word)
-    found.extend(f"b:{a} {b}" for a, b in zip(words, words[1:], strict=False))
-    return sorted(set(found))
+    pairs = [f"b:{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    return sorted({*ngrams.features(normalised), *pairs})
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
 
 
 @dataclass(frozen=True)
@@ -75,9 +73,7 @@ class Example:
 def digest(examples: Sequence[Example]) -> str:
     """What the model was trained on: changes when any example, label or setting changes."""
     h = hashlib.sha256()
-    h.update(
-        f"{MIN_N} {MAX_N} {EPOCHS} {L2} {LEARNING_RATE} {FOLDS} {TARGET_FALSE_ALARMS}".encode()
-    )
+    h.update(f"{ngrams.MAX_N} {EPOCHS} {L2} {LEARNING_RATE} {FOLDS} {TARGET_FALSE_ALARMS}".encode())
     for example in examples:
         h.update(f"\n{example.language}\t{example.intent}\t{example.normalised}".encode())
     return h.hexdigest()
@@ -99,8 +95,7 @@ def train(examples: Sequence[Example], seed: int = 0) -> tuple[float, dict[str, 
         for index in order:
             feats, y = rows[index]
             z = bias + sum(weights.get(f, 0.0) for f in feats)
-            p = 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
-            g = (p - y) * class_weight[y]
+            g = (_sigmoid(z) - y) * class_weight[y]
             bias_square += g * g
             bias -= LEARNING_RATE * g / math.sqrt(bias_square)
             for f in feats:
@@ -140,8 +135,7 @@ class DangerModel:
     def probability(self, normalised: str) -> float:
         if not normalised:
             return 0.0
-        z = self.bias + sum(self.weights.get(f, 0.0) for f in features(normalised))
-        return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
+        return _sigmoid(self.bias + sum(self.weights.get(f, 0.0) for f in features(normalised)))
 
     def is_danger(self, normalised: str) -> bool:
         return self.probability(normalised) > self.threshold
