@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from scripts.nlu_examples import nlu_examples
 from webhooks.i18n import supported_languages
 from webhooks.services import safety
 from webhooks.services.safety import LEXICON_DIR, scan_for_danger
@@ -59,6 +60,11 @@ def test_the_longest_text_is_matched_whole() -> None:
 def test_laughter_is_hyperbole_to_the_lexicon() -> None:
     assert scan_for_danger(Body.of("my sister is gonna kill me lol")) is None
     assert scan_for_danger(Body.of("my sister is gonna kill me")) is not None
+    # Laughing emoji are dropped by normalising, so they are looked for in the text as received.
+    for emoji in ("😂", "🤣", "💀"):
+        assert scan_for_danger(Body.of(f"امي رح تدبحني {emoji}")) is None
+    for emoji in ("😭", "😰", "😱"):  # fear and tears are no joke
+        assert scan_for_danger(Body.of(f"امي رح تدبحني {emoji}")) is not None
 
 
 def test_patterns_are_folded_as_the_text_is() -> None:
@@ -68,3 +74,55 @@ def test_patterns_are_folded_as_the_text_is() -> None:
     assert scan_for_danger(Body.of("살려줘")) is not None
     assert all(not any(unicodedata.combining(ch) for ch in line) for _, line in safety._lines())
     assert "ㅋ" not in "".join(line for _, line in safety._lines())
+
+
+def test_no_exemption_silences_a_written_danger_example() -> None:
+    # An exemption silences the whole lexicon on a text, in every language: laughter written as a
+    # prefix ("haha\\w*") silenced Tagalog "hahanapin nila ako at papatayin" (they will look for me
+    # and kill me), Vietnamese "kaka" Tagalog "kaka text", Tagalog "char" Quebec French "le char"
+    # (the car), Arabic "لول" "قالولي" (they told me). None may match a report_danger example.
+    silenced = [
+        (language, text)
+        for language, intent, text in nlu_examples()
+        if intent == "report_danger"
+        and (
+            safety.LAUGHTER_EMOJI.search(text)
+            or any(e.search(Body.of(text).normalised) for e in safety._exemptions())
+        )
+    ]
+    assert silenced == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sabi nila pag tumakas ako hahanapin nila ako at papatayin",
+        "ils sont armes dans le char pis y disent que si qqn appelle le 911 on est morts",
+        "قالولي اذا هربت رح يقتلوني",
+        "мой хахаль меня бьет каждый день",
+    ],
+)
+def test_words_that_begin_like_laughter_are_not_laughter(text: str) -> None:
+    assert scan_for_danger(Body.of(text)) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my sister is gonna kill me hahaha",
+        "me va a matar jajaja",
+        "убьют меня ахахах",
+        "ele vai me matar kkkk",
+    ],
+)
+def test_laughter_words_still_mark_hyperbole(text: str) -> None:
+    assert scan_for_danger(Body.of(text)) is None
+
+
+def test_what_happens_on_a_screen_is_not_danger_to_the_lexicon() -> None:
+    assert (
+        scan_for_danger(Body.of("watched a movie where they kidnap a girl, couldnt sleep")) is None
+    )
+    assert scan_for_danger(Body.of("어제 드라마 봤는데 납치 장면 너무 무섭더라")) is None
+    # Being filmed is no show: "quay phim" (filming) is not "xem phim" (watching a film).
+    assert scan_for_danger(Body.of("no bat coc e va quay phim")) is not None

@@ -5,7 +5,9 @@ lexicon (below) is what was written down; the learned layer (``danger_model.py``
 classifier trained on the NLU examples, for the wordings nobody wrote down.
 Patterns live in ``webhooks/data/danger/<lang>.txt`` (one regular expression per line). A line
 starting with ``!`` is an exemption: a text that matches one (laughter: "lol", "jaja", "kkk",
-"ㅋㅋ", "哈哈") is hyperbole, and the lexicon stays silent on it; the NLU still reads it.
+"ㅋㅋ", "哈哈"; the laughing emoji 😂 🤣 and the "I'm dead" skull 💀, which normalising drops, so
+they are looked for in the text as received) is hyperbole, and the lexicon stays silent on it; the
+learned layer and the NLU still read it.
 Patterns use bounded gaps only (a few words or characters at most), never a quantified group
 holding an unbounded quantifier, so no text of the 1,600 characters matched can make one
 backtrack for long (tests/services/test_danger_lexicon.py checks).
@@ -26,6 +28,10 @@ from webhooks.services.text import Body
 log = logging.getLogger(__name__)
 MODEL = "model"
 LEXICON_DIR = Path(__file__).resolve().parent.parent / "data" / "danger"
+# Laughing (U+1F602, U+1F923) and "I'm dead" (U+1F480, a skull for laughing too hard): in every
+# language the mark of hyperbole ("that exam murdered me 💀"). Not the crying, sweating or fearful
+# faces, which a texter in danger sends too.
+LAUGHTER_EMOJI = re.compile("[\U0001f602\U0001f923\U0001f480]")
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,7 @@ def _exemptions() -> list[re.Pattern[str]]:
 def scan_for_danger(body: Body) -> DangerHit | None:
     """First danger pattern found in the message, in any language (texters code-switch)."""
     text = body.normalised
-    if any(exemption.search(text) for exemption in _exemptions()):
+    if LAUGHTER_EMOJI.search(body.bounded) or any(e.search(text) for e in _exemptions()):
         return None
     for language, pattern in _lexicon():
         if pattern.search(text):
