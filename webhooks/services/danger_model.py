@@ -39,7 +39,11 @@ DANGER_INTENT = "report_danger"
 IGNORED_INTENTS = frozenset({"not_safe"})
 EPOCHS = 12
 L2 = 3e-4
-LEARNING_RATE = 0.1
+# Chosen on the development sets (eval/heldout_v4 and v5), with the training data held fixed: at
+# 5% false alarms there, recall 0.909 at 0.1 (the first setting), 0.926 at 0.02. A smaller step
+# keeps rare n-grams from dominating; epochs, L2 and more feature kinds (5-grams, word triples,
+# skipped pairs) moved nothing.
+LEARNING_RATE = 0.02
 FOLDS = 5
 # The threshold is the score above which the cross-validated false alarms on the examples of
 # other intents stay within this share (the danger path costs a false alarm a reply with the
