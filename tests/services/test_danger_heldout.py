@@ -60,7 +60,7 @@ BLIND_FIRST_RUN = {  # language: (recall, false alarms) of the lexicon alone, 30
 
 
 # The second blind set (eval/heldout_v5, committed before the learned layer and the training data
-# it measures): what the app's own net (lexicon, then the learned layer; no engine needed) caught
+# it measures; a development set since heldout_v6): what the app's own net (lexicon, then the learned layer; no engine needed) caught
 # and wrongly raised with the build of 2026-12-02, 35 + 35 texts per language. The NLU adds its
 # share on top (make eval). Floors and ceilings two texts either side, as above.
 BLIND_V5 = REPO_ROOT / "eval" / "heldout_v5"
@@ -78,10 +78,29 @@ BLIND_V5_FIRST_RUN = {  # language: (caught, false alarms) of detect_danger
 }
 
 
-# (set, the detector it measures, texts per label, its first figures): the same check for both.
+# The third blind set (eval/heldout_v6, committed before this build's lexicon exemptions, training
+# data round four and the learned layer's new step): detect_danger's first run on it, build of
+# 2026-12-02 (late). Floors and ceilings two texts either side, as above.
+BLIND_V6 = REPO_ROOT / "eval" / "heldout_v6"
+BLIND_V6_FIRST_RUN = {  # language: (caught, false alarms) of detect_danger
+    "ar": (30, 4),
+    "en": (34, 6),
+    "es": (33, 4),
+    "fr": (34, 8),
+    "ko": (33, 5),
+    "pt": (32, 8),
+    "ru": (30, 2),
+    "tl": (33, 2),
+    "vi": (35, 3),
+    "zh": (30, 1),
+}
+
+
+# (set, the detector it measures, texts per label, its first figures): the same check for all.
 BLIND_CASES = [
     (BLIND, scan_for_danger, 30, BLIND_FIRST_RUN),
     (BLIND_V5, detect_danger, 35, BLIND_V5_FIRST_RUN),
+    (BLIND_V6, detect_danger, 35, BLIND_V6_FIRST_RUN),
 ]
 
 
