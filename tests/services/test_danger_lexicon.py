@@ -126,3 +126,30 @@ def test_what_happens_on_a_screen_is_not_danger_to_the_lexicon() -> None:
     assert scan_for_danger(Body.of("어제 드라마 봤는데 납치 장면 너무 무섭더라")) is None
     # Being filmed is no show: "quay phim" (filming) is not "xem phim" (watching a film).
     assert scan_for_danger(Body.of("no bat coc e va quay phim")) is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "danger"),
+    [
+        # French "enferm…" (locked in) was also a bare stem, which fired on the Spanish and
+        # Portuguese words for nurse and sick ("enfermera", "enfermeira", "enfermo").
+        ("minha tia e enfermeira no hospital", False),
+        ("la enfermera me dio la receta", False),
+        ("ils m ont enfermee dans la cave", True),
+        # Dating slang is no shooting; a shooting is.
+        ("she shot her shot and he left her on read", False),
+        ("he shot her", True),
+        # A sheep for the feast is not a throat cut; a threat is.
+        ("on a egorge le mouton pour la tabaski", False),
+        ("il menace de m egorger", True),
+        # Hunting guns on a hunt; the boss's gun in his hand.
+        ("할아버지가 엽총 손질하심", False),
+        ("사장이 엽총 들고 왔어요", True),
+        ("в субботу на охоту, ружье почистил", False),
+        ("у хозяина ружье, он стреляет", True),
+        # Laughter is a whole word, inside a pattern's own exemptions too ("хахаль": lover).
+        ("мой хахаль убьет меня", True),
+    ],
+)
+def test_ordinary_uses_of_danger_words(text: str, danger: bool) -> None:
+    assert (scan_for_danger(Body.of(text)) is not None) is danger
