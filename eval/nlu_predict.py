@@ -118,7 +118,15 @@ def main() -> None:
     cv_seconds = time.perf_counter() - started
 
     heldout: list[dict] = []
-    for name in ("heldout", "heldout_v2", "heldout_v3", "heldout_v4", "heldout_v5", "heldout_v6"):
+    for name in (
+        "heldout",
+        "heldout_v2",
+        "heldout_v3",
+        "heldout_v4",
+        "heldout_v5",
+        "heldout_v6",
+        "heldout_v7",
+    ):
         for path in sorted((ROOT / "eval" / name).glob("*.yml")):
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             for label in ("danger", "not_danger"):

@@ -120,7 +120,15 @@ def main() -> None:
         cross_validation(data, cv)
     else:
         print("== NLU cross-validation: skipped (FOLDS=0) ==")
-    for name in ("heldout", "heldout_v2", "heldout_v3", "heldout_v4", "heldout_v5", "heldout_v6"):
+    for name in (
+        "heldout",
+        "heldout_v2",
+        "heldout_v3",
+        "heldout_v4",
+        "heldout_v5",
+        "heldout_v6",
+        "heldout_v7",
+    ):
         danger_table(name, [i for i in data["heldout"] if i.get("set", "heldout") == name])
     texts = [Body.of(i["text"]) for i in data["heldout"]]
     started = time.perf_counter()

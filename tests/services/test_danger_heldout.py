@@ -60,9 +60,10 @@ BLIND_FIRST_RUN = {  # language: (recall, false alarms) of the lexicon alone, 30
 
 
 # The second blind set (eval/heldout_v5, committed before the learned layer and the training data
-# it measures; a development set since heldout_v6): what the app's own net (lexicon, then the learned layer; no engine needed) caught
-# and wrongly raised with the build of 2026-12-02, 35 + 35 texts per language. The NLU adds its
-# share on top (make eval). Floors and ceilings two texts either side, as above.
+# it measures; a development set since heldout_v6): what the app's own net (lexicon, then the
+# learned layer; no engine needed) caught and wrongly raised with the build of 2026-12-02, 35 + 35
+# texts per language. The NLU adds its share on top (make eval). Floors and ceilings two texts
+# either side, as above.
 BLIND_V5 = REPO_ROOT / "eval" / "heldout_v5"
 BLIND_V5_FIRST_RUN = {  # language: (caught, false alarms) of detect_danger
     "ar": (30, 9),
@@ -78,9 +79,9 @@ BLIND_V5_FIRST_RUN = {  # language: (caught, false alarms) of detect_danger
 }
 
 
-# The third blind set (eval/heldout_v6, committed before this build's lexicon exemptions, training
-# data round four and the learned layer's new step): detect_danger's first run on it, build of
-# 2026-12-02 (late). Floors and ceilings two texts either side, as above.
+# The third blind set (eval/heldout_v6, committed before the lexicon's exemptions for fiction and
+# laughter, training data round four and the learned layer's new step; a development set since
+# heldout_v7): detect_danger's first run on it. Floors and ceilings two texts either side.
 BLIND_V6 = REPO_ROOT / "eval" / "heldout_v6"
 BLIND_V6_FIRST_RUN = {  # language: (caught, false alarms) of detect_danger
     "ar": (30, 4),
@@ -96,11 +97,29 @@ BLIND_V6_FIRST_RUN = {  # language: (caught, false alarms) of detect_danger
 }
 
 
+# The fourth blind set (eval/heldout_v7, committed before training data round five): the first run
+# of detect_danger on it with the build that round five made. Two texts either side, as above.
+BLIND_V7 = REPO_ROOT / "eval" / "heldout_v7"
+BLIND_V7_FIRST_RUN = {  # language: (caught, false alarms) of detect_danger
+    "ar": (29, 10),
+    "en": (33, 9),
+    "es": (33, 6),
+    "fr": (34, 10),
+    "ko": (35, 3),
+    "pt": (33, 7),
+    "ru": (32, 3),
+    "tl": (33, 6),
+    "vi": (35, 3),
+    "zh": (31, 1),
+}
+
+
 # (set, the detector it measures, texts per label, its first figures): the same check for all.
 BLIND_CASES = [
     (BLIND, scan_for_danger, 30, BLIND_FIRST_RUN),
     (BLIND_V5, detect_danger, 35, BLIND_V5_FIRST_RUN),
     (BLIND_V6, detect_danger, 35, BLIND_V6_FIRST_RUN),
+    (BLIND_V7, detect_danger, 35, BLIND_V7_FIRST_RUN),
 ]
 
 
