@@ -149,6 +149,17 @@ def test_what_happens_on_a_screen_is_not_danger_to_the_lexicon() -> None:
         ("у хозяина ружье, он стреляет", True),
         # Laughter is a whole word, inside a pattern's own exemptions too ("хахаль": lover).
         ("мой хахаль убьет меня", True),
+        # A water pistol is a toy in every language; a pistol is not.
+        ("my son wants a water gun for his birthday", False),
+        ("he has a gun", True),
+        ("mi hijo quiere una pistola de agua", False),
+        ("il veut un pistolet a eau pour son anniv", False),
+        ("сын хочет водяной пистолет", False),
+        ("ele quer uma pistola de agua", False),
+        ("у него пистолет", True),
+        # Spanish "me apuntó" (he aimed at me) loses its accent; "cómo me apunto" is signing up.
+        ("como me apunto de voluntaria", False),
+        ("me apunto con la pistola", True),
     ],
 )
 def test_ordinary_uses_of_danger_words(text: str, danger: bool) -> None:
