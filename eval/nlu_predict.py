@@ -126,6 +126,7 @@ def main() -> None:
         "heldout_v5",
         "heldout_v6",
         "heldout_v7",
+        "heldout_v8",
     ):
         for path in sorted((ROOT / "eval" / name).glob("*.yml")):
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}

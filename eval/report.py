@@ -128,6 +128,7 @@ def main() -> None:
         "heldout_v5",
         "heldout_v6",
         "heldout_v7",
+        "heldout_v8",
     ):
         danger_table(name, [i for i in data["heldout"] if i.get("set", "heldout") == name])
     texts = [Body.of(i["text"]) for i in data["heldout"]]

@@ -97,8 +97,9 @@ BLIND_V6_FIRST_RUN = {  # language: (caught, false alarms) of detect_danger
 }
 
 
-# The fourth blind set (eval/heldout_v7, committed before training data round five): the first run
-# of detect_danger on it with the build that round five made. Two texts either side, as above.
+# The fourth blind set (eval/heldout_v7, committed before training data round five; a development
+# set since heldout_v8): the first run of detect_danger on it with the build that round five made.
+# Two texts either side, as above.
 BLIND_V7 = REPO_ROOT / "eval" / "heldout_v7"
 BLIND_V7_FIRST_RUN = {  # language: (caught, false alarms) of detect_danger
     "ar": (29, 10),
@@ -114,12 +115,30 @@ BLIND_V7_FIRST_RUN = {  # language: (caught, false alarms) of detect_danger
 }
 
 
+# The fifth blind set (eval/heldout_v8, committed before training data round six and the lexicon
+# fixes found on v7): the first run of detect_danger on it with the build they made.
+BLIND_V8 = REPO_ROOT / "eval" / "heldout_v8"
+BLIND_V8_FIRST_RUN = {  # language: (caught, false alarms) of detect_danger
+    "ar": (32, 6),
+    "en": (34, 8),
+    "es": (32, 6),
+    "fr": (32, 3),
+    "ko": (34, 1),
+    "pt": (33, 2),
+    "ru": (28, 2),
+    "tl": (34, 5),
+    "vi": (32, 6),
+    "zh": (32, 1),
+}
+
+
 # (set, the detector it measures, texts per label, its first figures): the same check for all.
 BLIND_CASES = [
     (BLIND, scan_for_danger, 30, BLIND_FIRST_RUN),
     (BLIND_V5, detect_danger, 35, BLIND_V5_FIRST_RUN),
     (BLIND_V6, detect_danger, 35, BLIND_V6_FIRST_RUN),
     (BLIND_V7, detect_danger, 35, BLIND_V7_FIRST_RUN),
+    (BLIND_V8, detect_danger, 35, BLIND_V8_FIRST_RUN),
 ]
 
 

@@ -100,3 +100,20 @@ def test_a_language_we_do_not_speak_gets_the_lexicon_only():
     assert detect_danger(Body.of(text)) is not None
     assert detect_danger(Body.of(text), learned=False) is None
     assert detect_danger(Body.of("he has a gun"), learned=False) is not None
+
+
+# Documents held and a debt are a situation to screen, not danger now: the texter gets the
+# screening questions, not the emergency number. Held documents with a locked gate, a guard or a
+# threat are danger (above). Training examples that taught "passport taken" only as danger had
+# tipped the first kind over the line.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my boss took my passport and says i owe him money",
+        "the agency keeps my id card and takes half my pay for the debt",
+        "mi jefe tiene mi pasaporte y dice que le debo el viaje",
+        "l agence garde mon passeport et dit que je dois rembourser le billet",
+    ],
+)
+def test_a_situation_to_screen_is_not_an_emergency(text):
+    assert detect_danger(Body.of(text)) is None
