@@ -118,17 +118,11 @@ def main() -> None:
     cv_seconds = time.perf_counter() - started
 
     heldout: list[dict] = []
-    for name in (
-        "heldout",
-        "heldout_v2",
-        "heldout_v3",
-        "heldout_v4",
-        "heldout_v5",
-        "heldout_v6",
-        "heldout_v7",
-        "heldout_v8",
-    ):
-        for path in sorted((ROOT / "eval" / name).glob("*.yml")):
+    # Every held-out set in eval/ (heldout, heldout_v2, ...): a new set is measured once committed.
+    sets = sorted(p for p in (ROOT / "eval").glob("heldout*") if p.is_dir())
+    for folder in sets:
+        name = folder.name
+        for path in sorted(folder.glob("*.yml")):
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             for label in ("danger", "not_danger"):
                 for text in data.get(label) or []:
