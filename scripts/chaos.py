@@ -200,10 +200,14 @@ def run_scenario(
         watcher.start()
         # The probes answer the next question right away, while the part is down.
         survived = 0
+        lost_state: list[str] = []  # what a probe got instead of the next question
         for number in ready_probes:
             sid, status, replies = texters.send(number, "yes")
             tally.add(sid, status, replies)
-            survived += 1 if replies and replies[0] == NEXT_QUESTION else 0
+            if replies and replies[0] == NEXT_QUESTION:
+                survived += 1
+            else:
+                lost_state.append(f"{status}: {' | '.join(replies)[:80]}")
         while time.monotonic() - started < seconds:
             time.sleep(0.5)
         watcher.join()
@@ -224,6 +228,7 @@ def run_scenario(
         "state survived": f"{survived}/{len(ready_probes)}",
         "recovered": f"{recovered_after[0]:.1f} s" if recovered_after else "never",
         "_silent": dict(tally.silent.most_common(4)),
+        "_lost_state": lost_state,
     }
 
 
