@@ -58,7 +58,7 @@ def danger_table(name: str, items: list[dict]) -> None:
     def hits(row: dict) -> dict[str, bool]:
         lexicon = scan_for_danger(Body.of(row["text"])) is not None
         nlu = row["predicted"] == DANGER_INTENT
-        model = layer.is_danger(Body.of(row["text"]).normalised)
+        model = layer.is_danger(Body.of(row["text"]), row["language"])
         return {"lexicon": lexicon, "nlu": nlu, "model": model, "all": lexicon or nlu or model}
 
     for language, rows in sorted(heldout.items()):
@@ -131,7 +131,7 @@ def main() -> None:
     layer = danger_model.model()
     started = time.perf_counter()
     for body in texts:
-        layer.probability(body.normalised)
+        layer.margin(body)
     model_ms = 1000 * (time.perf_counter() - started) / len(texts)
     print(
         f"Time per held-out message: NLU parse {data['heldout_parse_ms']:.2f} ms (in the engine), "

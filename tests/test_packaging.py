@@ -41,8 +41,9 @@ def test_the_wheel_holds_the_package_data(tmp_path: Path) -> None:
         # The language detector's n-gram profiles and the letters of languages we do not speak.
         "webhooks/data/langid/profiles.json",
         "webhooks/data/langid/shared_scripts.yml",
-        # The danger net's learned layer.
+        # The danger net's learned layer: the n-grams, and the sentence machine's vectors.
         "webhooks/data/danger_model.json",
+        "webhooks/data/danger_encoder.npz",
     }
     for language in supported_languages():
         expected |= {

@@ -132,6 +132,23 @@ BLIND_V8_FIRST_RUN = {  # language: (caught, false alarms) of detect_danger
 }
 
 
+# The sixth blind set (eval/heldout_v9, committed before the learned layer's sentence encoder):
+# the first run of detect_danger on it with the encoder, told each set's language as the app is.
+BLIND_V9 = REPO_ROOT / "eval" / "heldout_v9"
+BLIND_V9_FIRST_RUN = {  # language: (caught, false alarms) of detect_danger
+    "ar": (31, 7),
+    "en": (35, 7),
+    "es": (35, 7),
+    "fr": (34, 7),
+    "ko": (35, 5),
+    "pt": (34, 5),
+    "ru": (30, 2),
+    "tl": (33, 3),
+    "vi": (33, 5),
+    "zh": (33, 1),
+}
+
+
 # (set, the detector it measures, texts per label, its first figures): the same check for all.
 BLIND_CASES = [
     (BLIND, scan_for_danger, 30, BLIND_FIRST_RUN),
@@ -139,6 +156,7 @@ BLIND_CASES = [
     (BLIND_V6, detect_danger, 35, BLIND_V6_FIRST_RUN),
     (BLIND_V7, detect_danger, 35, BLIND_V7_FIRST_RUN),
     (BLIND_V8, detect_danger, 35, BLIND_V8_FIRST_RUN),
+    (BLIND_V9, detect_danger, 35, BLIND_V9_FIRST_RUN),
 ]
 
 
@@ -153,8 +171,10 @@ BLIND_CASES = [
 def test_the_blind_sets_keep_their_first_figures(folder, detector, size, first_run, language):
     danger, safe = _sets(folder / f"{language}.yml")
     assert len(danger) == size and len(safe) == size
-    caught = sum(detector(Body.of(t)) is not None for t in danger)
-    alarms = sum(detector(Body.of(t)) is not None for t in safe)
+    # The app tells the learned layer the conversation's language (detect_danger's argument).
+    kwargs = {"language": language} if detector is detect_danger else {}
+    caught = sum(detector(Body.of(t), **kwargs) is not None for t in danger)
+    alarms = sum(detector(Body.of(t), **kwargs) is not None for t in safe)
     first_caught, first_alarms = first_run[language]
     assert caught >= first_caught - 2, f"caught {caught}/{size}, first run {first_caught}"
     assert alarms <= first_alarms + 2, f"{alarms}/{size} false alarms, first run {first_alarms}"

@@ -117,3 +117,105 @@ def test_a_language_we_do_not_speak_gets_the_lexicon_only():
 )
 def test_a_situation_to_screen_is_not_an_emergency(text):
     assert detect_danger(Body.of(text)) is None
+
+
+# --- the sentence encoder and its machine ----------------------------------------------------
+
+
+def test_the_encoder_file_belongs_to_the_model_and_to_the_installed_encoder():
+    import numpy as np
+
+    data = json.loads(danger_model.MODEL_PATH.read_text(encoding="utf-8"))
+    with np.load(danger_model.ENCODER_PATH, allow_pickle=False) as stored:
+        assert str(stored["digest"]) == data["digest"], "run `make danger-model`"
+        assert stored["vectors"].shape == (len(stored["coef"]), 512)
+    # The support vectors are embeddings made by one version of the encoder (pinned in
+    # pyproject.toml): another version's embeddings would be scored against the wrong vectors.
+    assert data["encoder"] == f"{danger_model.ENCODER_PACKAGE}=={danger_model.encoder_version()}"
+    assert data["validation"]["cv_false_alarms"] <= danger_model.TARGET_FALSE_ALARMS + 0.005
+    # Both scorers together recall more at the same false alarms than the n-grams alone.
+    assert data["validation"]["cv_recall"] > data["ngram_validation"]["cv_recall"]
+    assert danger_model.model().machine is not None
+
+
+def test_the_machine_decides_as_the_support_vector_machine_it_was_fitted_as():
+    import numpy as np
+    from sklearn.svm import SVC
+
+    rng = np.random.default_rng(0)
+    points = rng.normal(size=(80, 512)).astype(np.float32)
+    points[:40, :8] += 1.5
+    points /= np.linalg.norm(points, axis=1, keepdims=True)
+    danger = [True] * 40 + [False] * 40
+    machine = danger_model.fit_machine(points, danger)
+    svm = SVC(C=danger_model.SVM_C, kernel="rbf", gamma="scale", class_weight="balanced")
+    svm.fit(points, danger)
+    probes = rng.normal(size=(20, 512)).astype(np.float32)
+    probes /= np.linalg.norm(probes, axis=1, keepdims=True)
+    # Half-precision support vectors move a decision by far less than this.
+    assert np.allclose(machine.decision(probes), svm.decision_function(probes), atol=5e-3)
+    assert (machine.decision(points[:40]) > 0).all() and (machine.decision(points[40:]) < 0).all()
+
+
+# Danger texts from the development sets (eval/heldout_v6 to v8) that no lexicon pattern and not
+# the n-grams alone catch: the sentence machine, which reads meaning across wordings, does.
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        (
+            "Agent called my tatay in Iloilo and said I will finish the contract or they will "
+            "'take care' of the family. He was crying on the phone and I can't do anything from "
+            "here po",
+            "en",
+        ),
+        (
+            "meu colega levou choque na obra e ta caido no chão sem responder, o encarregado "
+            "mandou todo mundo voltar pro trabalho",
+            "pt",
+        ),
+        (
+            "на судне не дают сойти на берег, капитан держит паспорта у себя и говорит пока долг "
+            "не отработаем никто не уйдет",
+            "ru",
+        ),
+    ],
+)
+def test_the_sentence_machine_catches_what_the_ngrams_miss(text, language):
+    body = Body.of(text)
+    layer = danger_model.model()
+    assert scan_for_danger(body) is None
+    assert not layer.ngrams.is_danger(body.normalised)
+    assert layer.margin(body, language) > 0
+    hit = detect_danger(body, language=language)
+    assert hit is not None and hit.language == MODEL
+
+
+def test_vietnamese_is_scored_by_the_ngrams_alone():
+    layer = danger_model.model()
+    body = Body.of("chủ nhà hàng khóa cửa kho không cho tụi em ra ngoài")
+    ngrams_alone = danger_model._logit(layer.ngrams.probability(body.normalised)) - (
+        danger_model._logit(layer.ngrams.threshold)
+    )
+    assert layer.margin(body, "vi") == pytest.approx(ngrams_alone)
+    assert layer.margin(body, "en") != pytest.approx(ngrams_alone)
+
+
+def test_a_failing_encoder_leaves_the_ngrams_in_charge(monkeypatch, caplog):
+    def broken(texts):
+        raise MemoryError("no room for the encoder")
+
+    monkeypatch.setattr(danger_model, "embed", broken)
+    text = "hes back and hes drunk and he said this time i wont walk away"
+    assert scan_for_danger(Body.of(text)) is None
+    assert detect_danger(Body.of(text)) is not None  # the n-grams' own hit
+    assert detect_danger(Body.of("where is the nearest shelter")) is None
+    assert "sentence encoder failed" in caplog.text
+
+
+def test_a_missing_encoder_file_loads_the_ngrams_alone(monkeypatch, tmp_path, caplog):
+    monkeypatch.setattr(danger_model, "ENCODER_PATH", tmp_path / "absent.npz")
+    layer = danger_model.model.__wrapped__()
+    assert layer.machine is None
+    assert "sentence encoder unavailable" in caplog.text
+    assert layer.is_danger(Body.of("hes back and hes drunk and he said this time i wont walk away"))
+    assert not layer.is_danger(Body.of("where is the nearest shelter"))

@@ -187,7 +187,9 @@ def _handle(
     detected = Detection() if conversation.language else identify_language(body)
     # Said once per conversation: a texter who goes on in their language gets the usual replies.
     other = detected.other if not conversation.other_language else None
-    danger = detect_danger(body, learned=detected.other is None)
+    danger = detect_danger(
+        body, learned=detected.other is None, language=conversation.language or detected.language
+    )
     with_staff = conversation.state in (
         ConversationState.WAITING_FOR_STAFF,
         ConversationState.WITH_STAFF,

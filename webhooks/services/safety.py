@@ -1,8 +1,8 @@
 """The app's danger net, run on every inbound message: a multilingual lexicon, then a learned layer.
 
 Neither depends on the NLU model or the engine being up: a hit forces the danger path. The
-lexicon (below) is what was written down; the learned layer (``danger_model.py``) is a small
-classifier trained on the NLU examples, for the wordings nobody wrote down.
+lexicon (below) is what was written down; the learned layer (``danger_model.py``, n-grams and a
+multilingual sentence encoder) is trained on the NLU examples, for the wordings nobody wrote down.
 Patterns live in ``webhooks/data/danger/<lang>.txt`` (one regular expression per line). A line
 starting with ``!`` is an exemption: a text that matches one (laughter: "lol", "jaja", "kkk",
 "ㅋㅋ", "哈哈"; the laughing emoji 😂 🤣 and the "I'm dead" skull 💀, which normalising drops, so
@@ -83,8 +83,11 @@ def scan_for_danger(body: Body) -> DangerHit | None:
     return None
 
 
-def detect_danger(body: Body, learned: bool = True) -> DangerHit | None:
-    """The lexicon first (its hit names the pattern), then the learned layer.
+def detect_danger(
+    body: Body, learned: bool = True, language: str | None = None
+) -> DangerHit | None:
+    """The lexicon first (its hit names the pattern), then the learned layer, told the
+    conversation's language where it is known (the layer scores some languages differently).
 
     ``learned=False`` for a text in a language we do not speak: the layer was trained on our
     languages only, and its score on Polish or Swahili is noise (a Polish "my boss took my
@@ -93,9 +96,8 @@ def detect_danger(body: Body, learned: bool = True) -> DangerHit | None:
     if hit is not None or not learned:
         return hit
     try:
-        layer = danger_model.model()
-        score = layer.probability(body.normalised)
+        margin = danger_model.model().margin(body, language)
     except Exception:  # a broken model file must not take the lexicon's answer with it
         log.exception("danger model unavailable; the lexicon alone decides")
         return None
-    return DangerHit(MODEL, f"{score:.3f}") if score > layer.threshold else None
+    return DangerHit(MODEL, f"{margin:+.3f}") if margin > 0 else None
