@@ -2,8 +2,9 @@
 
 - NLU cross-validation: precision/recall/F1 per intent (all languages), and per language.
 - Danger recall on the held-out sets, per language: the lexicon alone, the NLU alone, the
-  learned layer alone, and all three together (what the app does), with false-alarm rates on
-  the not-danger texts.
+  learned layer alone, and all three together (what the app does: the lexicon, the layer, and
+  the NLU's "danger now" unless the layer's margin is below the engine's danger gate), with
+  false-alarm rates on the not-danger texts.
 - Mean SMS segments of the reply catalog per language.
 """
 
@@ -14,6 +15,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+import yaml
 from babel.messages.pofile import read_po
 
 from webhooks.i18n import LOCALES_DIR, render, supported_languages
@@ -25,6 +27,16 @@ from webhooks.services.text import Body
 ROOT = Path(__file__).resolve().parent.parent
 DANGER_INTENT = "report_danger"
 LAYERS = ("lexicon", "nlu", "model", "all")
+
+
+def gate_floor() -> float:
+    """The engine's danger gate (bot/components/danger_gate.py): below this margin of the app's
+    learned layer, the NLU's "danger now" is set aside."""
+    config = yaml.safe_load((ROOT / "bot" / "config.yml").read_text(encoding="utf-8"))
+    for component in config["pipeline"]:
+        if component["name"].endswith("danger_gate.DangerGate"):
+            return float(component.get("floor", -2.0))
+    return float("-inf")
 
 
 def prf(rows: list[dict], intent: str) -> tuple[float, float, float, int]:
@@ -54,12 +66,15 @@ def danger_table(name: str, items: list[dict]) -> None:
         heldout[item["language"]].append(item)
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     layer = danger_model.model()
+    floor = gate_floor()
 
     def hits(row: dict) -> dict[str, bool]:
         lexicon = scan_for_danger(Body.of(row["text"])) is not None
         nlu = row["predicted"] == DANGER_INTENT
-        model = layer.is_danger(Body.of(row["text"]), row["language"])
-        return {"lexicon": lexicon, "nlu": nlu, "model": model, "all": lexicon or nlu or model}
+        margin = layer.margin(Body.of(row["text"]), row["language"])
+        model = margin > 0
+        gated = nlu and margin >= floor
+        return {"lexicon": lexicon, "nlu": nlu, "model": model, "all": lexicon or gated or model}
 
     for language, rows in sorted(heldout.items()):
         danger = [hits(i) for i in rows if i["label"] == "danger"]

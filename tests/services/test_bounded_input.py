@@ -37,7 +37,7 @@ def test_every_matcher_sees_at_most_1600_characters(app, phone, monkeypatch):
 
     monkeypatch.setattr(inbound, "match_keyword", spy("keywords", inbound.match_keyword))
     monkeypatch.setattr(inbound, "identify_language", spy("language", inbound.identify_language))
-    monkeypatch.setattr(inbound, "detect_danger", spy("danger", inbound.detect_danger))
+    monkeypatch.setattr(inbound, "assess_danger", spy("danger", inbound.assess_danger))
     monkeypatch.setattr(
         inbound.dialogue, "ask", spy("engine", inbound.dialogue.ask, text=True), raising=False
     )

@@ -83,3 +83,26 @@ def test_the_second_try_only_gets_what_is_left_of_the_deadline(make_app, fake_en
     # The first answer took at least the engine's 1.2 s: a second try gets at most the rest.
     assert all(t <= 2.0 - fake_engine.delay for t in timeouts[1:])
     assert len(timeouts) == len(fake_engine.messages) <= 2
+
+
+def test_the_learned_layers_margin_goes_with_the_texters_words(phone, fake_engine):
+    """The engine's NLU may set aside a "danger now" that the app's layer is sure is not
+    (bot/components/danger_gate.py): the margin travels as metadata, and nothing else does."""
+    phone.send("where is the nearest shelter")
+    sent = fake_engine.messages[-1]
+    assert sent["message"] == "where is the nearest shelter"
+    assert set(sent["metadata"]) == {"danger_margin"}
+    assert sent["metadata"]["danger_margin"] < 0
+
+
+def test_no_margin_goes_with_the_danger_intent_the_app_forces(phone, fake_engine):
+    phone.send("he has a gun")  # the lexicon: the app sends the intent, the engine obeys it
+    sent = fake_engine.messages[-1]
+    assert sent["message"] == "/report_danger"
+    assert "metadata" not in sent
+
+
+def test_no_margin_for_a_language_we_do_not_speak(phone, fake_engine):
+    # The layer was trained on our languages only: its score on Polish is noise.
+    phone.send("Mój szef zabrał mi paszport i mówi, że muszę pracować dalej")
+    assert "metadata" not in fake_engine.messages[-1]

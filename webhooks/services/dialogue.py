@@ -118,8 +118,10 @@ class Dialogue:
             )
         return response
 
-    def ask(self, engine_id: str, text: str) -> list[Step]:
+    def ask(self, engine_id: str, text: str, metadata: dict[str, Any] | None = None) -> list[Step]:
         """Send one message; return what the engine decided to say and do (possibly nothing).
+        ``metadata`` goes with it (Rasa's REST channel hands it to the NLU); never a phone
+        number or anything else of the texter's.
 
         One more try, on another replica behind the load balancer, when the first failed for
         want of a connection or of a replica (connection refused or cut, 502, 503) and the
@@ -130,7 +132,7 @@ class Dialogue:
         deadline = started + current_app.config["RASA_TIMEOUT_SECONDS"]
         try:
             try:
-                return self._ask_once(engine_id, text)
+                return self._ask_once(engine_id, text, metadata=metadata)
             except DialogueUnavailable as exc:
                 retry = exc.reason == "connection" or exc.status in (502, 503)
                 if not retry or deadline - time.perf_counter() < RETRY_ROOM_SECONDS:
@@ -139,20 +141,26 @@ class Dialogue:
                 log.warning("engine call failed (%s); trying once more", exc)
                 time.sleep(RETRY_PAUSE_SECONDS)
                 # Only what is left of the deadline: the webhook must answer Twilio in time.
-                return self._ask_once(engine_id, text, deadline - time.perf_counter())
+                return self._ask_once(
+                    engine_id, text, deadline - time.perf_counter(), metadata=metadata
+                )
         except DialogueUnavailable as exc:
             ENGINE_FAILURES.labels(exc.reason).inc()
             raise
         finally:
             ENGINE_LATENCY.observe(time.perf_counter() - started)
 
-    def _ask_once(self, engine_id: str, text: str, timeout: float | None = None) -> list[Step]:
-        response = self._call(
-            "POST",
-            "/webhooks/rest/webhook",
-            json={"sender": engine_id, "message": text},
-            timeout=timeout,
-        )
+    def _ask_once(
+        self,
+        engine_id: str,
+        text: str,
+        timeout: float | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> list[Step]:
+        payload: dict[str, Any] = {"sender": engine_id, "message": text}
+        if metadata:
+            payload["metadata"] = metadata
+        response = self._call("POST", "/webhooks/rest/webhook", json=payload, timeout=timeout)
         try:
             messages = response.json()
         except ValueError as exc:

@@ -39,7 +39,7 @@ from webhooks.services.dialogue import DialogueUnavailable, Do, Say, Step, dialo
 from webhooks.services.keywords import Keyword, KeywordMatch, match_keyword
 from webhooks.services.language import Detection, identify_language, named_language
 from webhooks.services.privacy import erase_texter
-from webhooks.services.safety import MODEL, DangerHit, detect_danger
+from webhooks.services.safety import MODEL, DangerHit, assess_danger
 from webhooks.services.text import Body, redact_numbers
 from webhooks.services.texters import current_conversation, find_or_create_texter
 
@@ -187,9 +187,10 @@ def _handle(
     detected = Detection() if conversation.language else identify_language(body)
     # Said once per conversation: a texter who goes on in their language gets the usual replies.
     other = detected.other if not conversation.other_language else None
-    danger = detect_danger(
+    assessment = assess_danger(
         body, learned=detected.other is None, language=conversation.language or detected.language
     )
+    danger = assessment.hit
     with_staff = conversation.state in (
         ConversationState.WAITING_FOR_STAFF,
         ConversationState.WITH_STAFF,
@@ -199,8 +200,15 @@ def _handle(
         # Nothing has been written since the inbound commit: the engine's wait holds no lock.
         text = redact_numbers(body.bounded[:ENGINE_TEXT_LIMIT])
         text = DANGER_INTENT if danger else INTERPRETER_INTENT if other else text
+        # The learned layer's margin goes with the texter's own words (never with an intent
+        # the app sends): the engine's NLU does not call danger what the layer is sure is not.
+        metadata = (
+            {"danger_margin": round(assessment.margin, 3)}
+            if assessment.margin is not None and not text.startswith("/")
+            else None
+        )
         try:
-            steps = dialogue.ask(conversation.engine_id, text)
+            steps = dialogue.ask(conversation.engine_id, text, metadata)
         except DialogueUnavailable as exc:
             log.warning("engine unavailable (%s); queueing for staff", exc)
 

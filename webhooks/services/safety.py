@@ -16,6 +16,7 @@ backtrack for long (tests/services/test_danger_lexicon.py checks).
 from __future__ import annotations
 
 import logging
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -83,9 +84,17 @@ def scan_for_danger(body: Body) -> DangerHit | None:
     return None
 
 
-def detect_danger(
-    body: Body, learned: bool = True, language: str | None = None
-) -> DangerHit | None:
+@dataclass(frozen=True)
+class Assessment:
+    hit: DangerHit | None  # the danger path, forced by the app
+    # The learned layer's margin (above zero is danger), None when it did not run (a language
+    # we do not speak, the layer unavailable, or the lexicon already decided). Sent to the
+    # engine, whose NLU may not call "danger now" what the layer is sure is not
+    # (bot/components/danger_gate.py).
+    margin: float | None
+
+
+def assess_danger(body: Body, learned: bool = True, language: str | None = None) -> Assessment:
     """The lexicon first (its hit names the pattern), then the learned layer, told the
     conversation's language where it is known (the layer scores some languages differently).
 
@@ -94,10 +103,19 @@ def detect_danger(
     passport" scored as danger and lost the texter the offer of an interpreter)."""
     hit = scan_for_danger(body)
     if hit is not None or not learned:
-        return hit
+        return Assessment(hit, None)
     try:
         margin = danger_model.model().margin(body, language)
     except Exception:  # a broken model file must not take the lexicon's answer with it
         log.exception("danger model unavailable; the lexicon alone decides")
-        return None
-    return DangerHit(MODEL, f"{margin:+.3f}") if margin > 0 else None
+        return Assessment(None, None)
+    if margin > 0:
+        return Assessment(DangerHit(MODEL, f"{margin:+.3f}"), margin)
+    return Assessment(None, margin if math.isfinite(margin) else None)
+
+
+def detect_danger(
+    body: Body, learned: bool = True, language: str | None = None
+) -> DangerHit | None:
+    """The app's decision alone (see ``assess_danger``)."""
+    return assess_danger(body, learned, language).hit

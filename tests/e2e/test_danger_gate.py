@@ -1,0 +1,50 @@
+"""The engine's NLU and the app's learned layer decide "danger now" together, on the real stack.
+
+A survivor writing years later, safe now: the NLU alone calls it "danger now"; the app's layer
+is sure it is not and says so in the message's metadata; the engine's danger gate
+(bot/components/danger_gate.py) sets the NLU's call aside. The lexicon and the layer still force
+the danger path whatever the NLU says.
+"""
+
+from __future__ import annotations
+
+import requests
+
+from scripts.devstack import Stack
+
+SAFE_NOW = (
+    "ya hace años que me sacaron de una casa donde me tenían trabajando sin pago, "
+    "hoy estudio enfermería 💪 gracias a ustedes"
+)
+
+
+def parse(stack: Stack, text: str, metadata: dict | None = None) -> str:
+    token = stack.environment()["HOTLINE_ENGINE_TOKEN"]
+    body: dict = {"text": text}
+    if metadata is not None:
+        body["metadata"] = metadata
+    response = requests.post(
+        f"{stack.rasa_url}/model/parse", params={"token": token}, json=body, timeout=10
+    )
+    return response.json()["intent"]["name"]
+
+
+def test_the_nlu_alone_calls_it_danger(stack: Stack) -> None:
+    # What makes the next test mean something: without the app's margin, the NLU says danger.
+    assert parse(stack, SAFE_NOW) == "report_danger"
+
+
+def test_a_survivor_safe_now_gets_no_emergency_reply(stack: Stack, make_texter) -> None:
+    texter = make_texter()
+    replies = texter.send(SAFE_NOW)
+    assert replies and not any("911" in r for r in replies), replies
+    assert texter.conversation()["risk"] != "urgent"
+
+
+def test_danger_the_layer_knows_still_gets_the_number_first(stack: Stack, make_texter) -> None:
+    texter = make_texter()
+    replies = texter.send(
+        "me sacaron de la casa hace una hora pero el patrón me está buscando con un machete"
+    )
+    assert "911" in replies[0]
+    assert texter.conversation()["risk"] == "urgent"
