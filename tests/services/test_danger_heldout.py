@@ -149,6 +149,23 @@ BLIND_V9_FIRST_RUN = {  # language: (caught, false alarms) of detect_danger
 }
 
 
+# The seventh blind set (eval/heldout_v10, committed before the engine's danger gate): the first
+# run of detect_danger on it (the app's own net; the gate acts in the engine, make eval shows it).
+BLIND_V10 = REPO_ROOT / "eval" / "heldout_v10"
+BLIND_V10_FIRST_RUN = {  # language: (caught, false alarms) of detect_danger
+    "ar": (31, 4),
+    "en": (35, 6),
+    "es": (33, 3),
+    "fr": (35, 9),
+    "ko": (34, 1),
+    "pt": (35, 4),
+    "ru": (31, 4),
+    "tl": (32, 4),
+    "vi": (33, 4),
+    "zh": (33, 1),
+}
+
+
 # (set, the detector it measures, texts per label, its first figures): the same check for all.
 BLIND_CASES = [
     (BLIND, scan_for_danger, 30, BLIND_FIRST_RUN),
@@ -157,6 +174,7 @@ BLIND_CASES = [
     (BLIND_V7, detect_danger, 35, BLIND_V7_FIRST_RUN),
     (BLIND_V8, detect_danger, 35, BLIND_V8_FIRST_RUN),
     (BLIND_V9, detect_danger, 35, BLIND_V9_FIRST_RUN),
+    (BLIND_V10, detect_danger, 35, BLIND_V10_FIRST_RUN),
 ]
 
 
