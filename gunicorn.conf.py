@@ -10,10 +10,37 @@ from __future__ import annotations
 import os
 import tempfile
 
+from gunicorn.workers.gthread import ThreadWorker as GthreadWorker
+
+
+class ThreadWorker(GthreadWorker):
+    """gunicorn's gthread worker, letting go of the port as soon as it stops taking connections.
+
+    A stopping worker (TERM, or its master gone: killed) answers the requests it holds, and
+    then its kept-alive connections linger 2 s. gunicorn 27 keeps the listening socket open all
+    that time: new connections queue in the kernel for a worker that will never accept them,
+    and are reset when it exits. HAProxy does not retry a reset (502 to Twilio); it does retry
+    a refused connection on the other instance. Closing this worker's copy of the socket frees
+    the port once no process holds it (a master still running keeps it for its other workers).
+    """
+
+    def is_parent_alive(self) -> bool:
+        if super().is_parent_alive():
+            return True
+        self.alive = False  # the master is gone: stop as on TERM
+        return False
+
+    def set_accept_enabled(self, enabled: bool) -> None:
+        super().set_accept_enabled(enabled)
+        if not enabled and not self.alive:  # stopping (not merely full): never again
+            for listener in self.sockets:
+                listener.close()
+
+
 # Behind the load balancer; never exposed directly (the console and /metrics live here too).
 bind = os.environ.get("HOTLINE_BIND", "127.0.0.1:8000").split(",")
 workers = int(os.environ.get("HOTLINE_WORKERS", "2"))
-worker_class = os.environ.get("HOTLINE_WORKER_CLASS", "gthread")
+worker_class = os.environ.get("HOTLINE_WORKER_CLASS") or ThreadWorker
 threads = int(os.environ.get("HOTLINE_THREADS", "8"))
 # Twilio gives up on a webhook after 15 s; the engine's own deadline (RASA_TIMEOUT_SECONDS, 8 s)
 # is well inside that, so a worker is only killed when something is truly stuck.

@@ -207,7 +207,7 @@ def run_scenario(
             if replies and replies[0] == NEXT_QUESTION:
                 survived += 1
             else:
-                lost_state.append(f"{status}: {' | '.join(replies)[:80]}")
+                lost_state.append(f"{sid} {status}: {' | '.join(replies)[:80]}")
         while time.monotonic() - started < seconds:
             time.sleep(0.5)
         watcher.join()
