@@ -166,6 +166,23 @@ BLIND_V10_FIRST_RUN = {  # language: (caught, false alarms) of detect_danger
 }
 
 
+# The eighth blind set (eval/heldout_v11, committed before the NLU's sentence features): the first
+# run of detect_danger on it (the app's own net; the NLU adds its share in make eval).
+BLIND_V11 = REPO_ROOT / "eval" / "heldout_v11"
+BLIND_V11_FIRST_RUN = {  # language: (caught, false alarms) of detect_danger
+    "ar": (33, 5),
+    "en": (35, 5),
+    "es": (32, 9),
+    "fr": (35, 5),
+    "ko": (33, 6),
+    "pt": (34, 5),
+    "ru": (34, 3),
+    "tl": (33, 5),
+    "vi": (31, 3),
+    "zh": (35, 4),
+}
+
+
 # (set, the detector it measures, texts per label, its first figures): the same check for all.
 BLIND_CASES = [
     (BLIND, scan_for_danger, 30, BLIND_FIRST_RUN),
@@ -175,6 +192,7 @@ BLIND_CASES = [
     (BLIND_V8, detect_danger, 35, BLIND_V8_FIRST_RUN),
     (BLIND_V9, detect_danger, 35, BLIND_V9_FIRST_RUN),
     (BLIND_V10, detect_danger, 35, BLIND_V10_FIRST_RUN),
+    (BLIND_V11, detect_danger, 35, BLIND_V11_FIRST_RUN),
 ]
 
 
