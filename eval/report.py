@@ -69,9 +69,10 @@ def danger_table(name: str, items: list[dict]) -> None:
     floor = gate_floor()
 
     def hits(row: dict) -> dict[str, bool]:
-        lexicon = scan_for_danger(Body.of(row["text"])) is not None
+        body = Body.of(row["text"])
+        lexicon = scan_for_danger(body) is not None
         nlu = row["predicted"] == DANGER_INTENT
-        margin = layer.margin(Body.of(row["text"]), row["language"])
+        margin = layer.margin(body, row["language"])
         model = margin > 0
         gated = nlu and margin >= floor
         return {"lexicon": lexicon, "nlu": nlu, "model": model, "all": lexicon or gated or model}

@@ -308,13 +308,6 @@ def threshold_for(scored: Sequence[tuple[float, bool]]) -> tuple[float, dict]:
     return threshold, {"cv_recall": round(recall, 4), "cv_false_alarms": round(false_alarms, 4)}
 
 
-def choose_threshold(examples: Sequence[Example], seed: int = 0) -> tuple[float, dict]:
-    """The n-grams' own threshold (a probability), by k-fold cross-validation."""
-    scored = cross_validated_scores(examples, None, seed)
-    threshold, validation = threshold_for([(s, d) for s, _, d in scored])
-    return _sigmoid(threshold), validation
-
-
 def build(examples: Sequence[Example]) -> tuple[dict, dict]:
     """The JSON file's content and the encoder file's arrays."""
     import numpy as np
