@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -55,6 +56,17 @@ OTHER_MIN_LETTERS = 8
 # "Looks like our examples": half its words, or three quarters of its letter sequences, seen.
 KNOWN_WORDS = 0.5
 KNOWN_GRAMS = 0.75
+# Our languages typed in Latin letters (Arabizi, Russian translit, pinyin, romanised Korean):
+# lingua's models of them are in their own scripts, so on these texts its verdict is a guess
+# ("ne mogu dyshat" is Tswana to it) and our own examples decide, on less evidence than
+# usual, unless lingua is all but certain ("szef zabral moj paszport" is Polish at 0.98).
+ROMANISED = frozenset({"ar", "ru", "zh", "ko"})
+ROMANISED_WORDS = 0.15
+ROMANISED_GRAMS = 0.5
+WORLD_SURE = 0.995
+# Shared letter sequences still speak for our language while lingua is unsure of its own
+# verdict ("jai besoin daide" is Basque to it, at little confidence).
+GRAMS_RESCUE_BELOW = 0.8
 
 
 @dataclass(frozen=True)
@@ -74,10 +86,13 @@ def identify_language(body: Body) -> Detection:
     if marked is not None:
         return Detection(other=marked)
     guesses = ngrams.model().guess(body.normalised)
-    other = _other_language(body, guesses[0] if guesses else None)
+    best = guesses[0] if guesses else None
+    other = _other_language(body, best)
+    if other == UNDECIDED:
+        return Detection()
     if other is not None:
         return Detection(other=other)
-    return Detection(language=_supported_language(body, guesses[0] if guesses else None))
+    return Detection(language=_supported_language(body, best))
 
 
 def detect_language(body: Body) -> str | None:
@@ -89,24 +104,48 @@ def detect_language(body: Body) -> str | None:
 SHARED_SCRIPTS = ngrams.PROFILES.parent / "shared_scripts.yml"
 
 
+@dataclass(frozen=True)
+class _Markers:
+    first_words: dict[str, str]
+    letters: tuple[tuple[str, str], ...]
+    words: dict[str, str]
+    patterns: tuple[tuple[str, re.Pattern[str]], ...]
+
+
 @cache
-def _shared_script_markers() -> tuple[tuple[tuple[str, str], ...], dict[str, str]]:
+def _shared_script_markers() -> _Markers:
     data = yaml.safe_load(SHARED_SCRIPTS.read_text(encoding="utf-8"))
-    letters = tuple((code, str(chars)) for code, chars in data["letters"].items())
-    words = {str(word): code for code, listed in data["words"].items() for word in listed}
-    return letters, words
+
+    def words(section: str) -> dict[str, str]:
+        return {str(word): code for code, listed in data[section].items() for word in listed}
+
+    return _Markers(
+        first_words=words("first_words"),
+        letters=tuple((code, str(chars)) for code, chars in data["letters"].items()),
+        words=words("words"),
+        patterns=tuple(
+            (code, re.compile(str(pattern))) for code, pattern in data["patterns"].items()
+        ),
+    )
 
 
 def _shared_script_language(body: Body) -> str | None:
-    """A language we do not speak, told by a letter or word the supported one with its script
-    never uses (Ukrainian і/ї/є, "дякую"): short texts are too short for lingua."""
+    """A language we do not speak, told by a word, a letter or a spelling the supported one with
+    its script never uses ("дзякуй", Ukrainian і/ї/є, Bulgarian ъ before a consonant, Persian
+    ی): short texts are too short for lingua."""
     text = body.bounded.casefold()  # not normalised: that turns ї into і and й into и
-    letters, words = _shared_script_markers()
-    for code, chars in letters:
+    markers = _shared_script_markers()
+    words = [word.strip(".,!?;:()\"'«»") for word in text.split()]
+    found = next((markers.first_words[w] for w in words if w in markers.first_words), None)
+    if found is not None:
+        return found
+    for code, chars in markers.letters:
         if any(ch in text for ch in chars):
             return code
-    found = (words.get(word.strip(".,!?;:()\"'«»")) for word in text.split())
-    return next((code for code in found if code is not None), None)
+    found = next((markers.words[w] for w in words if w in markers.words), None)
+    if found is not None:
+        return found
+    return next((code for code, pattern in markers.patterns if pattern.search(text)), None)
 
 
 def _known_words(body: Body, language: str) -> float:
@@ -142,6 +181,7 @@ def _fits(body: Body, best: ngrams.Guess | None) -> bool:
 
 
 def _other_language(body: Body, best: ngrams.Guess | None) -> str | None:
+    """The ISO code of a language we do not speak, UNDECIDED, or None (ours, or nothing clear)."""
     text = body.bounded
     letters = sum(ch.isalpha() for ch in text) + 2 * sum(ord(ch) > 0x2E80 for ch in text)
     if letters < OTHER_MIN_LETTERS:
@@ -150,9 +190,43 @@ def _other_language(body: Body, best: ngrams.Guess | None) -> str | None:
     if not values or values[0].value < OTHER_CONFIDENCE:
         return None
     code = str(values[0].language.iso_code_639_1.name).lower()
-    if code in supported_languages() or _fits(body, best):
-        return None  # "my friend needs help" is English, whatever trigrams think of it
-    return code
+    if code in supported_languages():
+        return None
+    verdict = _ours(body, best, values[0].value)
+    return None if verdict == "ours" else UNDECIDED if verdict == "unsure" else code
+
+
+# Neither ours nor theirs: lingua names a language we do not speak, and the text only half
+# looks like our romanised examples. Answered in the default until the next message says more.
+UNDECIDED = "?"
+
+
+def _ours(body: Body, best: ngrams.Guess | None, world_confidence: float) -> str:
+    """Whether a text lingua gives to a language we do not speak is ours after all: "ours"
+    ("my friend needs help" is English, whatever trigrams think of it), "unsure" or "theirs".
+
+    Half its words seen in our examples of the language, as before; shared letter sequences
+    no longer count for the languages written in Latin letters: Italian shares most of them
+    with Spanish ("il padrone mi ha preso il passaporto", 77% of its 3- and 4-letter sequences
+    in our Spanish examples), Indonesian with Tagalog, Dutch with English, and those texts were
+    answered in the wrong language. Romanised texts of our other languages get a looser test,
+    and passing it only leaves the language undecided: "szef zabral moj paszport" (Polish)
+    passes it for Russian, "ne vypuskayut uzhe tretiy den" (Russian) too.
+    """
+    if best is None or _foreign_letters(body, best.language):
+        return "theirs"
+    words = _known_words(body, best.language)
+    if words >= KNOWN_WORDS or (
+        world_confidence < GRAMS_RESCUE_BELOW and _known_grams(body, best.language) >= KNOWN_GRAMS
+    ):
+        return "ours"
+    if (
+        best.language in ROMANISED
+        and world_confidence < WORLD_SURE
+        and (words >= ROMANISED_WORDS or _known_grams(body, best.language) >= ROMANISED_GRAMS)
+    ):
+        return "unsure"
+    return "theirs"
 
 
 def _supported_language(body: Body, best: ngrams.Guess | None) -> str | None:
