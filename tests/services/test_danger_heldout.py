@@ -182,6 +182,20 @@ BLIND_V11_FIRST_RUN = {  # language: (caught, false alarms) of detect_danger
     "zh": (35, 4),
 }
 
+BLIND_V12 = REPO_ROOT / "eval" / "heldout_v12"
+BLIND_V12_FIRST_RUN = {  # language: (caught, false alarms) of detect_danger
+    "ar": (33, 3),
+    "en": (31, 4),
+    "es": (32, 5),
+    "fr": (34, 6),
+    "ko": (34, 6),
+    "pt": (34, 6),
+    "ru": (34, 5),
+    "tl": (33, 6),
+    "vi": (30, 3),
+    "zh": (34, 2),
+}
+
 
 # (set, the detector it measures, texts per label, its first figures): the same check for all.
 BLIND_CASES = [
@@ -193,6 +207,7 @@ BLIND_CASES = [
     (BLIND_V9, detect_danger, 35, BLIND_V9_FIRST_RUN),
     (BLIND_V10, detect_danger, 35, BLIND_V10_FIRST_RUN),
     (BLIND_V11, detect_danger, 35, BLIND_V11_FIRST_RUN),
+    (BLIND_V12, detect_danger, 35, BLIND_V12_FIRST_RUN),
 ]
 
 
