@@ -28,6 +28,9 @@ logging.basicConfig(level=logging.WARNING)
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "results" / "eval"
 DANGER = "report_danger"
+# Blind sets committed for a later change: left out until that change is measured on them
+# (then removed from here, measured once, and development sets from the next blind set on).
+NOT_YET = {"heldout_v13"}
 
 
 def load_examples() -> list[dict]:
@@ -119,7 +122,9 @@ def main() -> None:
 
     heldout: list[dict] = []
     # Every held-out set in eval/ (heldout, heldout_v2, ...): a new set is measured once committed.
-    sets = sorted(p for p in (ROOT / "eval").glob("heldout*") if p.is_dir())
+    sets = sorted(
+        p for p in (ROOT / "eval").glob("heldout*") if p.is_dir() and p.name not in NOT_YET
+    )
     for folder in sets:
         name = folder.name
         for path in sorted(folder.glob("*.yml")):
