@@ -1,9 +1,12 @@
 """The engine's NLU and the app's learned layer decide "danger now" together, on the real stack.
 
-A survivor writing years later, safe now: the NLU alone calls it "danger now"; the app's layer
-is sure it is not and says so in the message's metadata; the engine's danger gate
-(bot/components/danger_gate.py) sets the NLU's call aside. The lexicon and the layer still force
-the danger path whatever the NLU says.
+A tenant asking whether a landlord's threat to change the locks is legal: the NLU alone calls it
+"danger now"; the app's layer is sure it is not and says so in the message's metadata; the
+engine's danger gate (bot/components/danger_gate.py) sets the NLU's call aside. The lexicon and
+the layer still force the danger path whatever the NLU says.
+
+The text the gate is shown on has to be one today's NLU gets wrong: a survivor writing years
+later ("SAFE_NOW") was, until NLU data round seven taught the NLU itself; it stays as a check.
 """
 
 from __future__ import annotations
@@ -12,6 +15,10 @@ import requests
 
 from scripts.devstack import Stack
 
+GATED = (
+    "landlord threatened to change the locks if im late with rent again, can he do that? "
+    "im paid up for now"
+)
 SAFE_NOW = (
     "ya hace años que me sacaron de una casa donde me tenían trabajando sin pago, "
     "hoy estudio enfermería 💪 gracias a ustedes"
@@ -31,7 +38,14 @@ def parse(stack: Stack, text: str, metadata: dict | None = None) -> str:
 
 def test_the_nlu_alone_calls_it_danger(stack: Stack) -> None:
     # What makes the next test mean something: without the app's margin, the NLU says danger.
-    assert parse(stack, SAFE_NOW) == "report_danger"
+    assert parse(stack, GATED) == "report_danger"
+
+
+def test_the_gate_sets_the_nlus_danger_aside(stack: Stack, make_texter) -> None:
+    texter = make_texter()
+    replies = texter.send(GATED)
+    assert replies and not any("911" in r for r in replies), replies
+    assert texter.conversation()["risk"] != "urgent"
 
 
 def test_a_survivor_safe_now_gets_no_emergency_reply(stack: Stack, make_texter) -> None:
