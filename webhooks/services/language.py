@@ -88,10 +88,8 @@ def identify_language(body: Body) -> Detection:
     guesses = ngrams.model().guess(body.normalised)
     best = guesses[0] if guesses else None
     other = _other_language(body, best)
-    if other == UNDECIDED:
-        return Detection()
     if other is not None:
-        return Detection(other=other)
+        return other
     return Detection(language=_supported_language(body, best))
 
 
@@ -180,8 +178,9 @@ def _fits(body: Body, best: ngrams.Guess | None) -> bool:
     )
 
 
-def _other_language(body: Body, best: ngrams.Guess | None) -> str | None:
-    """The ISO code of a language we do not speak, UNDECIDED, or None (ours, or nothing clear)."""
+def _other_language(body: Body, best: ngrams.Guess | None) -> Detection | None:
+    """A language we do not speak, nothing (undecided: the default language until the next
+    message says more), or None when the text is ours or too unclear to tell."""
     text = body.bounded
     letters = sum(ch.isalpha() for ch in text) + 2 * sum(ord(ch) > 0x2E80 for ch in text)
     if letters < OTHER_MIN_LETTERS:
@@ -193,37 +192,35 @@ def _other_language(body: Body, best: ngrams.Guess | None) -> str | None:
     if code in supported_languages():
         return None
     verdict = _ours(body, best, values[0].value)
-    return None if verdict == "ours" else UNDECIDED if verdict == "unsure" else code
-
-
-# Neither ours nor theirs: lingua names a language we do not speak, and the text only half
-# looks like our romanised examples. Answered in the default until the next message says more.
-UNDECIDED = "?"
+    if verdict == "ours":
+        return None
+    return Detection() if verdict == "unsure" else Detection(other=code)
 
 
 def _ours(body: Body, best: ngrams.Guess | None, world_confidence: float) -> str:
     """Whether a text lingua gives to a language we do not speak is ours after all: "ours"
     ("my friend needs help" is English, whatever trigrams think of it), "unsure" or "theirs".
 
-    Half its words seen in our examples of the language, as before; shared letter sequences
-    no longer count for the languages written in Latin letters: Italian shares most of them
-    with Spanish ("il padrone mi ha preso il passaporto", 77% of its 3- and 4-letter sequences
-    in our Spanish examples), Indonesian with Tagalog, Dutch with English, and those texts were
-    answered in the wrong language. Romanised texts of our other languages get a looser test,
-    and passing it only leaves the language undecided: "szef zabral moj paszport" (Polish)
-    passes it for Russian, "ne vypuskayut uzhe tretiy den" (Russian) too.
+    Half its words seen in our examples of the language make it ours. Shared letter sequences
+    do only while lingua is unsure of its verdict: Italian shares most of them with Spanish
+    ("il padrone mi ha preso il passaporto", 77% of its 3- and 4-letter sequences in our Spanish
+    examples, lingua 0.98 Italian), Indonesian with Tagalog, Dutch with English, and those texts
+    were answered in the wrong language. Romanised texts of our other languages get a looser
+    test, and passing it only leaves the language undecided: "szef zabral moj paszport"
+    (Polish) passes it for Russian, "ne vypuskayut uzhe tretiy den" (Russian) too.
     """
     if best is None or _foreign_letters(body, best.language):
         return "theirs"
     words = _known_words(body, best.language)
-    if words >= KNOWN_WORDS or (
-        world_confidence < GRAMS_RESCUE_BELOW and _known_grams(body, best.language) >= KNOWN_GRAMS
-    ):
+    if words >= KNOWN_WORDS:
+        return "ours"
+    grams = _known_grams(body, best.language)
+    if world_confidence < GRAMS_RESCUE_BELOW and grams >= KNOWN_GRAMS:
         return "ours"
     if (
         best.language in ROMANISED
         and world_confidence < WORLD_SURE
-        and (words >= ROMANISED_WORDS or _known_grams(body, best.language) >= ROMANISED_GRAMS)
+        and (words >= ROMANISED_WORDS or grams >= ROMANISED_GRAMS)
     ):
         return "unsure"
     return "theirs"
