@@ -20,7 +20,7 @@ export HOTLINE_ENV ?= development
 export TF_CPP_MIN_LOG_LEVEL := 2
 
 .PHONY: run test lint unit e2e bot-test bench eval install browser translations extract-messages \
-        language-profiles danger-model \
+        language-profiles danger-model danger-decision \
         update-catalogs migrate train clean cluster cluster-down chaos haproxy container-test
 
 ## make run: everything a fresh machine needs, then the Rasa server, the action server and the app
@@ -113,6 +113,12 @@ language-profiles: $(VENV)/.installed
 ## fails while webhooks/data/danger_model.json is older than the examples)
 danger-model: $(VENV)/.installed
 	$(VENV)/bin/python -m scripts.build_danger_model
+
+## after danger-model or a lexicon change: the net's one decision, refitted on the development
+## sets with the trained NLU's predictions (a few minutes; a unit test says when it is stale)
+danger-decision: install $(MODEL)
+	$(RASA_PYTHON) eval/nlu_predict.py 0
+	PYTHONPATH=$(CURDIR) $(VENV)/bin/python eval/danger_decision.py
 
 ## the console's browser tests drive Debian's Chromium (Playwright's own download cannot work here)
 browser:

@@ -2,9 +2,10 @@
 
 - NLU cross-validation: precision/recall/F1 per intent (all languages), and per language.
 - Danger recall on the held-out sets, per language: the lexicon alone, the NLU alone, the
-  learned layer alone, and all three together (what the app does: the lexicon, the layer, and
-  the NLU's "danger now" unless the layer's margin is below the engine's danger gate), with
-  false-alarm rates on the not-danger texts.
+  learned layer alone, any one of them (the rule before the net's one decision: the NLU's
+  "danger now" set aside below a layer margin of -2), and all three weighed together (what the
+  app and the engine's gate do now: webhooks/services/danger_decision.py), with false-alarm
+  rates on the not-danger texts.
 - Mean SMS segments of the reply catalog per language.
 """
 
@@ -15,28 +16,24 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-import yaml
 from babel.messages.pofile import read_po
 
 from webhooks.i18n import LOCALES_DIR, render, supported_languages
 from webhooks.services import danger_model
-from webhooks.services.safety import scan_for_danger
+from webhooks.services.danger_decision import nlu_logit
+from webhooks.services.safety import assess_danger, scan_for_danger
 from webhooks.services.segments import segments
 from webhooks.services.text import Body
 
 ROOT = Path(__file__).resolve().parent.parent
 DANGER_INTENT = "report_danger"
-LAYERS = ("lexicon", "nlu", "model", "all")
+LAYERS = ("lexicon", "nlu", "model", "any", "all")
 
 
-def gate_floor() -> float:
-    """The engine's danger gate (bot/components/danger_gate.py): below this margin of the app's
-    learned layer, the NLU's "danger now" is set aside."""
-    config = yaml.safe_load((ROOT / "bot" / "config.yml").read_text(encoding="utf-8"))
-    for component in config["pipeline"]:
-        if component["name"].endswith("danger_gate.DangerGate"):
-            return float(component.get("floor", -2.0))
-    return float("-inf")
+def old_rule(lexicon: bool, nlu: bool, margin: float) -> bool:
+    """What the net did before its one decision: any one of the lexicon, the layer, or the
+    NLU's "danger now" unless the layer's margin was below the old gate's floor (-2)."""
+    return lexicon or margin > 0 or (nlu and margin >= -2.0)
 
 
 def prf(rows: list[dict], intent: str) -> tuple[float, float, float, int]:
@@ -51,7 +48,7 @@ def prf(rows: list[dict], intent: str) -> tuple[float, float, float, int]:
 
 def danger_table(name: str, items: list[dict]) -> None:
     """Recall on danger texts and false alarms on ordinary ones, per layer of the danger net:
-    the lexicon, the NLU, the learned layer, and all three (what the app does)."""
+    the lexicon, the NLU, the learned layer, any one of them (before), and the one decision."""
     print(f"\n== Danger on held-out texts, eval/{name}/ (never trained on) ==")
     print("recall on danger texts | false alarms on not-danger texts")
     print(
@@ -66,16 +63,28 @@ def danger_table(name: str, items: list[dict]) -> None:
         heldout[item["language"]].append(item)
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     layer = danger_model.model()
-    floor = gate_floor()
 
     def hits(row: dict) -> dict[str, bool]:
         body = Body.of(row["text"])
         lexicon = scan_for_danger(body) is not None
         nlu = row["predicted"] == DANGER_INTENT
         margin = layer.margin(body, row["language"])
-        model = margin > 0
-        gated = nlu and margin >= floor
-        return {"lexicon": lexicon, "nlu": nlu, "model": model, "all": lexicon or gated or model}
+        # What the app and the engine's gate decide (bot/components/danger_gate.py).
+        assessment = assess_danger(body, language=row["language"])
+        decided = assessment.forced is not None
+        if not decided and assessment.evidence is not None:
+            e = assessment.evidence
+            score = e["score"] + e["nlu"] * nlu_logit(row["danger"]) + e["nlu_top"] * nlu
+            decided = score >= 0
+        elif not decided:
+            decided = nlu
+        return {
+            "lexicon": lexicon,
+            "nlu": nlu,
+            "model": margin > 0,
+            "any": old_rule(lexicon, nlu, margin),
+            "all": decided,
+        }
 
     for language, rows in sorted(heldout.items()):
         danger = [hits(i) for i in rows if i["label"] == "danger"]

@@ -24,29 +24,61 @@ def parsed(text: str, metadata: object) -> Message:
     return message
 
 
-def intent_after(text: str, metadata: object) -> str:
+def intent_after(text: str, metadata: object, ranking: list[dict] | None = None) -> str:
     gate = DangerGate(DangerGate.get_default_config())
-    return gate.process([parsed(text, metadata)])[0].get("intent")["name"]
+    message = parsed(text, metadata)
+    if ranking is not None:
+        message.set("intent", dict(ranking[0]), add_to_output=True)
+        message.set("intent_ranking", [dict(r) for r in ranking], add_to_output=True)
+    return gate.process([message])[0].get("intent")["name"]
+
+
+def evidence(score: float) -> dict:
+    return {"danger_evidence": {"score": score, "nlu": 0.25, "nlu_top": 0.1}}
 
 
 def main() -> None:
     text = "my boss is killing me with these hours"
-    # The app's layer is sure it is not danger now: the next intent of the ranking.
-    assert intent_after(text, {"danger_margin": -3.5}) == "describe_situation"
-    # Unsure, or leaning to danger: the NLU's word stands.
-    assert intent_after(text, {"danger_margin": -1.0}) == "report_danger"
-    assert intent_after(text, {"danger_margin": 2.0}) == "report_danger"
-    # No margin (a language we do not speak, the layer down), or nonsense: the NLU's word.
-    for metadata in (None, {}, {"danger_margin": "low"}, {"danger_margin": True}, [1]):
-        assert intent_after(text, metadata) == "report_danger", metadata
-    assert intent_after(text, {"danger_margin": float("nan")}) == "report_danger"
-    # An intent the app sent is its own decision and is never overruled.
-    assert intent_after("/report_danger", {"danger_margin": -9.0}) == "report_danger"
-    # Other intents are not touched.
+    # NLU: report_danger at 0.55 (log-odds 0.2), first: its terms add 0.25 * 0.2 + 0.1 = 0.15.
+    # The app's partial score far below: not danger, the next intent of the ranking.
+    assert intent_after(text, evidence(-3.5)) == "describe_situation"
+    assert intent_after(text, evidence(-0.2)) == "describe_situation"
+    # With the NLU's terms at or above zero: danger.
+    assert intent_after(text, evidence(-0.1)) == "report_danger"
+    assert intent_after(text, evidence(2.0)) == "report_danger"
+    # The NLU put something else first, but the evidence adds up to danger: danger, on top,
+    # sure enough for the fallback classifier after the gate.
+    other = [
+        {"name": "describe_situation", "confidence": 0.7},
+        {"name": "report_danger", "confidence": 0.2},
+        {"name": "greet", "confidence": 0.1},
+    ]
     gate = DangerGate(DangerGate.get_default_config())
-    message = parsed("hello", {"danger_margin": -9.0})
-    message.set("intent", {"name": "greet", "confidence": 0.9}, add_to_output=True)
-    assert gate.process([message])[0].get("intent")["name"] == "greet"
+    message = parsed("they are outside", evidence(1.0))
+    message.set("intent", dict(other[0]), add_to_output=True)
+    message.set("intent_ranking", [dict(r) for r in other], add_to_output=True)
+    decided = gate.process([message])[0]
+    assert decided.get("intent")["name"] == "report_danger"
+    assert decided.get("intent")["confidence"] > 0.5
+    assert [r["name"] for r in decided.get("intent_ranking")][0] == "report_danger"
+    # report_danger not even in the ranking (confidence 0, clamped): below zero stays as is.
+    assert intent_after("hello", evidence(-0.5), other[:1]) == "describe_situation"
+    # No evidence (a language we do not speak, the layer down), or nonsense: the NLU's word.
+    for metadata in (
+        None,
+        {},
+        {"danger_evidence": "low"},
+        {"danger_evidence": {"score": True, "nlu": 0.2, "nlu_top": 0.1}},
+        {"danger_evidence": {"score": float("nan"), "nlu": 0.2, "nlu_top": 0.1}},
+        {"danger_evidence": {"score": -9.0}},
+        {"danger_margin": -9.0},
+        [1],
+    ):
+        assert intent_after(text, metadata) == "report_danger", metadata
+    # An intent the app sent is its own decision and is never overruled.
+    assert intent_after("/report_danger", evidence(-9.0)) == "report_danger"
+    # Other intents well below zero are not touched.
+    assert intent_after("hello", evidence(-9.0), [{"name": "greet", "confidence": 0.9}]) == "greet"
     print("danger gate: ok")
 
 

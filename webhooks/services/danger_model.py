@@ -256,20 +256,29 @@ class LearnedLayer:
         self.threshold = threshold  # on the sum of both; the n-grams keep their own
         self.weight = weight
 
+    def scores(self, body: Body, language: str | None = None) -> tuple[float, float | None]:
+        """The two scorers' own figures: the n-gram log-odds, and the sentence machine's
+        decision value (None when the encoder is unavailable, failed, or does not know the
+        conversation's language). The text must not be empty."""
+        ngram_logit = _logit(self.ngrams.probability(body.normalised))
+        if self.machine is not None and language not in NGRAMS_ONLY_LANGUAGES:
+            try:
+                return ngram_logit, float(self.machine.decision(embed([body.bounded]))[0])
+            except Exception:  # the n-grams still answer: a text must never go unread
+                log.exception("sentence encoder failed; the n-grams decide alone")
+        return ngram_logit, None
+
+    def margin_of(self, ngram_logit: float, sentence: float | None) -> float:
+        if sentence is not None:
+            return ngram_logit + self.weight * sentence - self.threshold
+        return ngram_logit - _logit(self.ngrams.threshold)
+
     def margin(self, body: Body, language: str | None = None) -> float:
         """Above zero is danger. Both scorers when the encoder answers and knows the
         conversation's language (None: not known yet), else the n-grams."""
         if not body.normalised:
             return -math.inf
-        ngram_logit = _logit(self.ngrams.probability(body.normalised))
-        if self.machine is not None and language not in NGRAMS_ONLY_LANGUAGES:
-            try:
-                sentence = float(self.machine.decision(embed([body.bounded]))[0])
-            except Exception:  # the n-grams still answer: a text must never go unread
-                log.exception("sentence encoder failed; the n-grams decide alone")
-            else:
-                return ngram_logit + self.weight * sentence - self.threshold
-        return ngram_logit - _logit(self.ngrams.threshold)
+        return self.margin_of(*self.scores(body, language))
 
     def is_danger(self, body: Body, language: str | None = None) -> bool:
         return self.margin(body, language) > 0

@@ -35,6 +35,7 @@ from webhooks.models import (
 )
 from webhooks.models.base import utcnow
 from webhooks.services import audit, escalation, hours, resources, screening, survey
+from webhooks.services.danger_decision import METADATA_KEY
 from webhooks.services.dialogue import DialogueUnavailable, Do, Say, Step, dialogue
 from webhooks.services.keywords import Keyword, KeywordMatch, match_keyword
 from webhooks.services.language import Detection, identify_language, named_language
@@ -190,7 +191,7 @@ def _handle(
     assessment = assess_danger(
         body, learned=detected.other is None, language=conversation.language or detected.language
     )
-    danger = assessment.hit
+    forced = assessment.forced
     with_staff = conversation.state in (
         ConversationState.WAITING_FOR_STAFF,
         ConversationState.WITH_STAFF,
@@ -199,12 +200,12 @@ def _handle(
     if not with_staff and not body.empty:
         # Nothing has been written since the inbound commit: the engine's wait holds no lock.
         text = redact_numbers(body.bounded[:ENGINE_TEXT_LIMIT])
-        text = DANGER_INTENT if danger else INTERPRETER_INTENT if other else text
-        # The learned layer's margin goes with the texter's own words (never with an intent
-        # the app sends): the engine's NLU does not call danger what the layer is sure is not.
+        text = DANGER_INTENT if forced else INTERPRETER_INTENT if other else text
+        # The app's evidence goes with the texter's own words (never with an intent the app
+        # sends): the engine's gate adds the NLU's and makes the net's one decision.
         metadata = (
-            {"danger_margin": round(assessment.margin, 3)}
-            if assessment.margin is not None and not text.startswith("/")
+            {METADATA_KEY: assessment.evidence}
+            if assessment.evidence is not None and not text.startswith("/")
             else None
         )
         try:
@@ -219,6 +220,9 @@ def _handle(
         conversation.other_language = detected.other
         audit.record("system", "other_language", conversation.id, language=detected.other)
     language = conversation.language
+    # Asked, the engine decided the rest with the NLU's evidence; not asked (staff answer) or
+    # not answering, the app decides alone: any of its layers is danger.
+    danger = forced if steps is not None else assessment.hit
     if danger is not None:
         _mark_danger(conversation, danger)
     if with_staff:
@@ -231,9 +235,11 @@ def _handle(
         SAFETY_REPLIES.labels("engine_unavailable").inc()
         audit.record("system", "engine_unavailable", conversation.id)
         closed = _after_hours(conversation, language)
-        return [
-            Reply(Author.SYSTEM, closed) if closed else _system(wording.ENGINE_DOWN, language)
-        ], []
+        reply = Reply(Author.SYSTEM, closed) if closed else _system(wording.ENGINE_DOWN, language)
+        emergency = current_app.config["EMERGENCY_NUMBER"]
+        if danger and emergency not in reply.text:
+            return [_system(wording.DANGER_SAFETY_NET, language), reply], []
+        return [reply], []
 
     was_waiting = conversation.state == ConversationState.WAITING_FOR_STAFF
     replies = [r for step in steps if (r := _apply(conversation, step, language)) is not None]

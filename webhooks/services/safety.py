@@ -16,14 +16,13 @@ backtrack for long (tests/services/test_danger_lexicon.py checks).
 from __future__ import annotations
 
 import logging
-import math
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from webhooks.services import danger_model
+from webhooks.services import danger_decision, danger_model
 from webhooks.services.text import Body
 
 log = logging.getLogger(__name__)
@@ -86,36 +85,53 @@ def scan_for_danger(body: Body) -> DangerHit | None:
 
 @dataclass(frozen=True)
 class Assessment:
-    hit: DangerHit | None  # the danger path, forced by the app
+    # The app's own decision: a lexicon hit, else a positive layer margin. What decides when
+    # the engine is not asked (staff are answering) or does not answer.
+    hit: DangerHit | None
     # The learned layer's margin (above zero is danger), None when it did not run (a language
-    # we do not speak, the layer unavailable, or the lexicon already decided). Sent to the
-    # engine, whose NLU may not call "danger now" what the layer is sure is not
-    # (bot/components/danger_gate.py).
+    # we do not speak, the layer unavailable).
     margin: float | None
+    # The danger path, forced by the app before it asks the engine: the net's one decision
+    # (danger_decision.py) is danger whatever the NLU could say. Without that decision, the
+    # app's own (``hit``).
+    forced: DangerHit | None = None
+    # For the engine's danger gate, which adds the NLU's terms and decides (None: the NLU
+    # decides alone there).
+    evidence: dict[str, float] | None = None
 
 
 def assess_danger(body: Body, learned: bool = True, language: str | None = None) -> Assessment:
-    """The lexicon first (its hit names the pattern), then the learned layer, told the
-    conversation's language where it is known (the layer scores some languages differently).
+    """The lexicon (its hit names the pattern), the learned layer, told the conversation's
+    language where it is known (the layer scores some languages differently), and the net's one
+    decision over both (``danger_decision.py``).
 
     ``learned=False`` for a text in a language we do not speak: the layer was trained on our
     languages only, and its score on Polish or Swahili is noise (a Polish "my boss took my
-    passport" scored as danger and lost the texter the offer of an interpreter)."""
-    hit = scan_for_danger(body)
-    if hit is not None or not learned:
-        return Assessment(hit, None)
+    passport" scored as danger and lost the texter the offer of an interpreter). There the
+    lexicon alone decides and forces."""
+    lexicon = scan_for_danger(body)
+    if not learned or not body.normalised:
+        return Assessment(lexicon, None, lexicon)
     try:
-        margin = danger_model.model().margin(body, language)
+        layer = danger_model.model()
+        ngram_logit, sentence = layer.scores(body, language)
+        margin = layer.margin_of(ngram_logit, sentence)
     except Exception:  # a broken model file must not take the lexicon's answer with it
         log.exception("danger model unavailable; the lexicon alone decides")
-        return Assessment(None, None)
-    if margin > 0:
-        return Assessment(DangerHit(MODEL, f"{margin:+.3f}"), margin)
-    return Assessment(None, margin if math.isfinite(margin) else None)
+        return Assessment(lexicon, None, lexicon)
+    hit = lexicon or (DangerHit(MODEL, f"{margin:+.3f}") if margin > 0 else None)
+    joint = danger_decision.decision()
+    if joint is None:
+        return Assessment(hit, margin, hit)
+    partial = joint.partial(lexicon is not None, ngram_logit, sentence, language)
+    if joint.sure_without_nlu(partial):
+        forced = hit or DangerHit(MODEL, f"{margin:+.3f}")
+        return Assessment(forced, margin, forced)
+    return Assessment(hit, margin, None, joint.evidence(partial))
 
 
 def detect_danger(
     body: Body, learned: bool = True, language: str | None = None
 ) -> DangerHit | None:
-    """The app's decision alone (see ``assess_danger``)."""
+    """The app's decision alone, as when the engine is not asked (see ``assess_danger``)."""
     return assess_danger(body, learned, language).hit
