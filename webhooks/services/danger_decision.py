@@ -1,27 +1,36 @@
-"""The danger net's one decision: the lexicon, the learned layer and the NLU weighed together.
+"""The danger net's one decision: the learned layer and the NLU weighed together, the lexicon
+overruled only when everything else is overwhelmingly sure.
 
 Until this, any one of the three sent a text down the danger path, and their false alarms added
-up (each about 7% on the development sets, 13% together) while each still missed danger the
-others caught. Here their evidence is added up instead, with weights learned on the development
-sets (``eval/heldout_v4`` and on: texts written outside the project, never trained on by the NLU
-or the layer), and one threshold decides:
+up (the lexicon, the layer and the NLU about 7% each on the development sets, 13% together)
+while each still missed danger the others caught. Here the learned evidence is added up, with
+weights learned on the development sets (``eval/heldout_v4`` and on: texts written outside the
+project, never trained on by the NLU or the layer):
 
-    score = intercept + bias[language] + w_lexicon * (a pattern matched)
-            + w_ngrams * (n-gram log-odds) + w_sentence * (sentence machine's decision value)
+    score = intercept + bias[language] + w_ngrams * (n-gram log-odds)
+            + w_sentence * (sentence machine's decision value)
             + w_nlu * logit(the NLU's report_danger confidence)
             + w_top * (it is the NLU's top intent)
-            - threshold
 
-Danger when the score is at least zero. The threshold keeps 99% of the development sets' danger
-texts (a miss can cost a life); measured leaving each development set out in turn, the decision
-lost fewer danger texts than any-one-of-three and raised a quarter fewer false alarms
-(``validation`` in the JSON file; ``make eval`` prints both rules side by side).
+- No pattern of the lexicon matched: danger when the score reaches ``threshold``, set to keep
+  97.5% of the development sets' danger texts of that kind.
+- A pattern matched: danger unless the score is below ``veto``, which sits ``VETO_GAP`` below
+  the lowest score of any danger text the lexicon caught in the development sets. Measured
+  against a weighted vote (where the lexicon is one more piece of evidence), the lexicon's word
+  is worth this: that vote lost hand-picked danger the patterns exist for ("hắn muốn giết em",
+  he wants to kill me; "fui sequestrada na rodoviária", I was kidnapped at the bus station).
+  ``eval/danger_decision.py`` refuses to write a decision that would overrule any danger text the
+  lexicon catches in any held-out set, the lexicon's own early sets included.
 
-Where the pieces run. The app computes everything but the NLU's terms (``partial``) before it
-asks the engine:
-- if the score is at least zero whatever the NLU could say (its terms at their lowest), the app
-  forces the danger path itself, as before: the emergency number first even when the engine or
-  the NLU fails;
+Measured leaving each development set out in turn, this lost fewer danger texts than
+any-one-of-three at lower false alarms (``validation`` in the JSON file; ``make eval`` prints
+both rules side by side).
+
+Where the pieces run. The app computes everything but the NLU's terms (``partial``, the score
+minus the threshold or the veto) before it asks the engine:
+- if it is danger whatever the NLU could say (its terms at their lowest), the app forces the
+  danger path itself, as before: the emergency number first even when the engine or the NLU
+  fails (nearly every lexicon hit is decided here);
 - otherwise the partial score and the NLU's two weights go to the engine as message metadata
   (``danger_evidence``), and the engine's danger gate (``bot/components/danger_gate.py``) adds
   the NLU's terms and decides: "danger now" when the sum is at least zero, whatever intent the
@@ -70,7 +79,7 @@ def lexicon_digest() -> str:
 class Decision:
     intercept: float
     threshold: float
-    lexicon: float
+    veto: float
     ngrams: float
     sentence: float
     nlu: float
@@ -80,15 +89,15 @@ class Decision:
     def partial(
         self, lexicon: bool, ngram_logit: float, sentence: float | None, language: str | None
     ) -> float:
-        """The score without the NLU's terms. ``sentence`` None (Vietnamese, or the encoder
-        down) counts as zero, as it was fitted."""
+        """The score without the NLU's terms, less the bar it has to reach: the veto when a
+        pattern of the lexicon matched, else the threshold. ``sentence`` None (Vietnamese, or
+        the encoder down) counts as zero, as it was fitted."""
         return (
             self.intercept
             + self.language_bias.get(language or "", 0.0)
-            + self.lexicon * float(lexicon)
             + self.ngrams * ngram_logit
             + self.sentence * (sentence or 0.0)
-            - self.threshold
+            - (self.veto if lexicon else self.threshold)
         )
 
     def nlu_terms(self, confidence: float, top: bool) -> float:
@@ -109,7 +118,7 @@ def from_data(data: dict) -> Decision:
     return Decision(
         intercept=float(data["intercept"]),
         threshold=float(data["threshold"]),
-        lexicon=float(weights["lexicon"]),
+        veto=float(data["veto"]),
         ngrams=float(weights["ngrams"]),
         sentence=float(weights["sentence"]),
         nlu=float(weights["nlu"]),
