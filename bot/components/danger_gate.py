@@ -7,7 +7,8 @@ component adds the NLU's terms (the log-odds of its ``report_danger`` confidence
 it ranked it first) and decides:
 
 - the sum at least zero: "danger now", whatever intent the NLU put first (it is moved to the
-  top of the ranking with the decision's probability as its confidence);
+  top of the ranking with the decision's probability as its confidence, or the displaced
+  intent's if that was higher, so the fallback classifier does not read it as ambiguous);
 - below zero: never "danger now" (the NLU's ``report_danger`` gives way to the next intent of
   the ranking, and the fallback classifier after it decides as usual whether that one is sure
   enough).
@@ -111,7 +112,10 @@ class DangerGate(GraphComponent, IntentClassifier):
             score = partial + nlu_weight * nlu_logit(confidence) + top_weight * float(top)
             others = [r for r in ranking if r.get("name") != DANGER_INTENT]
             if score >= 0 and not top:
-                danger = {"name": DANGER_INTENT, "confidence": 1 / (1 + math.exp(-score))}
+                # At least the confidence of the intent it displaces: the fallback classifier
+                # after this reads a first intent less sure than the second as ambiguous.
+                sure = max(1 / (1 + math.exp(-score)), float(intent.get("confidence") or 0.0))
+                danger = {"name": DANGER_INTENT, "confidence": sure}
                 log.debug("report_danger decided (%.2f) over %s", score, intent.get("name"))
                 message.set(INTENT, danger, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [danger, *others], add_to_output=True)

@@ -1,15 +1,18 @@
-"""The engine's NLU and the app's learned layer decide "danger now" together, on the real stack.
+"""The danger net's one decision, completed in the engine, on the real stack.
 
 A tenant asking whether a landlord's threat to change the locks is legal: the NLU alone calls it
-"danger now"; the app's layer is sure it is not and says so in the message's metadata; the
-engine's danger gate (bot/components/danger_gate.py) sets the NLU's call aside. The lexicon and
-the layer still force the danger path whatever the NLU says.
+"danger now"; the app's evidence (its learned layer, no lexicon hit) sits far below the bar and
+travels with the message as metadata; the engine's danger gate (bot/components/danger_gate.py)
+adds the NLU's terms, and the sum stays below zero: not danger. What is danger whatever the NLU
+could say the app forces itself.
 
 The text the gate is shown on has to be one today's NLU gets wrong: a survivor writing years
 later ("SAFE_NOW") was, until NLU data round seven taught the NLU itself; it stays as a check.
 """
 
 from __future__ import annotations
+
+import uuid
 
 import requests
 
@@ -39,6 +42,32 @@ def parse(stack: Stack, text: str, metadata: dict | None = None) -> str:
 def test_the_nlu_alone_calls_it_danger(stack: Stack) -> None:
     # What makes the next test mean something: without the app's margin, the NLU says danger.
     assert parse(stack, GATED) == "report_danger"
+
+
+def said(stack: Stack, text: str, metadata: dict) -> list:
+    """What the engine answers through its REST channel (which hands metadata to the NLU;
+    /model/parse does not)."""
+    token = stack.environment()["HOTLINE_ENGINE_TOKEN"]
+    response = requests.post(
+        f"{stack.rasa_url}/webhooks/rest/webhook",
+        params={"token": token},
+        json={"sender": uuid.uuid4().hex, "message": text, "metadata": metadata},
+        timeout=30,
+    )
+    response.raise_for_status()
+    return [m.get("custom", {}).get("say") for m in response.json()]
+
+
+def test_the_gate_decides_both_ways_on_the_evidence(stack: Stack) -> None:
+    weights = {"nlu": 0.2, "nlu_top": 0.4}
+    # The NLU says danger; the evidence far below the bar: not danger.
+    assert "utter_danger" not in said(stack, GATED, {"danger_evidence": {"score": -5.0, **weights}})
+    # The NLU says something else; the evidence well above the bar: danger.
+    shelter = "where is the nearest shelter"
+    assert "utter_danger" not in said(
+        stack, shelter, {"danger_evidence": {"score": -5.0, **weights}}
+    )
+    assert "utter_danger" in said(stack, shelter, {"danger_evidence": {"score": 3.0, **weights}})
 
 
 def test_the_gate_sets_the_nlus_danger_aside(stack: Stack, make_texter) -> None:

@@ -85,21 +85,53 @@ def test_the_second_try_only_gets_what_is_left_of_the_deadline(make_app, fake_en
     assert len(timeouts) == len(fake_engine.messages) <= 2
 
 
-def test_the_learned_layers_margin_goes_with_the_texters_words(phone, fake_engine):
-    """The engine's NLU may set aside a "danger now" that the app's layer is sure is not
-    (bot/components/danger_gate.py): the margin travels as metadata, and nothing else does."""
+def test_the_apps_evidence_goes_with_the_texters_words(phone, fake_engine):
+    """The engine's gate completes the net's one decision with the NLU's evidence
+    (bot/components/danger_gate.py): the app's partial score and the NLU's weights travel as
+    metadata, and nothing else does (no phone number, no text beside the message)."""
     phone.send("where is the nearest shelter")
     sent = fake_engine.messages[-1]
     assert sent["message"] == "where is the nearest shelter"
-    assert set(sent["metadata"]) == {"danger_margin"}
-    assert sent["metadata"]["danger_margin"] < 0
+    assert set(sent["metadata"]) == {"danger_evidence"}
+    evidence = sent["metadata"]["danger_evidence"]
+    assert set(evidence) == {"score", "nlu", "nlu_top"}
+    assert evidence["score"] < 0
 
 
-def test_no_margin_goes_with_the_danger_intent_the_app_forces(phone, fake_engine):
-    phone.send("he has a gun")  # the lexicon: the app sends the intent, the engine obeys it
+def test_no_evidence_goes_with_the_danger_intent_the_app_forces(phone, fake_engine):
+    phone.send("he has a gun")  # danger whatever the NLU says: the app sends the intent
     sent = fake_engine.messages[-1]
     assert sent["message"] == "/report_danger"
     assert "metadata" not in sent
+
+
+def test_a_lexicon_hit_left_to_the_engine_gets_the_number_first_when_it_is_down(
+    app, phone, fake_engine, monkeypatch
+):
+    """A hit the engine's gate would weigh (not forced by the app) still gets the emergency
+    number first when the engine does not answer: the app decides alone then."""
+    from sqlalchemy import select
+
+    from webhooks.extensions import db
+    from webhooks.models import Conversation, RiskLevel
+    from webhooks.services import inbound
+    from webhooks.services.safety import Assessment, DangerHit
+
+    evidence = {"score": -1.0, "nlu": 0.2, "nlu_top": 0.4}
+    monkeypatch.setattr(
+        inbound,
+        "assess_danger",
+        lambda *a, **k: Assessment(DangerHit("en", "x"), -1.0, None, evidence),
+    )
+    fake_engine.fail_next = [500]
+    replies = phone.replies(phone.send("they said they would hurt me"))
+    # The engine-down reply carries the number itself; nothing is added before it.
+    assert replies == [ENGINE_DOWN.format(emergency_number="911")]
+    with app.app_context():
+        conversation = db.session.scalars(select(Conversation)).one()
+        assert conversation.risk == RiskLevel.URGENT
+    # It went to the engine as the texter's words with the evidence, not as a forced intent.
+    assert fake_engine.messages[-1]["metadata"] == {"danger_evidence": evidence}
 
 
 def test_no_margin_for_a_language_we_do_not_speak(phone, fake_engine):
