@@ -33,7 +33,7 @@ from webhooks.services.text import Body
 
 ROOT = Path(__file__).resolve().parent.parent
 DANGER = "report_danger"
-RECALL = 0.975  # of the development sets' danger texts without a lexicon hit, at fitting
+RECALL = 0.97  # of the development sets' danger texts without a lexicon hit, at fitting
 # Below the lowest development score of a danger text the lexicon caught: on the held-out sets
 # the lowest out of the fit (the lexicon's own early sets) sat 0.9 under it.
 VETO_GAP = 2.5
