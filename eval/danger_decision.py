@@ -24,6 +24,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
+from report import old_rule  # eval/report.py: scripts in eval/ run with it on the path
 from sklearn.linear_model import LogisticRegression
 
 from webhooks.services import danger_model
@@ -39,7 +40,6 @@ RECALL = 0.97  # of the development sets' danger texts without a lexicon hit, at
 VETO_GAP = 2.5
 C = 1.0
 FIRST_DEVELOPMENT_SET = 4
-OLD_FLOOR = -2.0  # the gate this replaces: the NLU's danger set aside below this layer margin
 
 
 def development(name: str) -> bool:
@@ -95,11 +95,6 @@ class Fitted:
         return np.where(lexicon, scores >= self.veto, scores >= self.threshold)
 
 
-def old_rule(r: dict) -> bool:
-    nlu = r["predicted"] == DANGER and r["margin"] >= OLD_FLOOR
-    return bool(r["lexicon"] or r["margin"] > 0 or nlu)
-
-
 def figures(rows: list[dict], decided: np.ndarray, y: np.ndarray) -> dict:
     by_language: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for r, d, t in zip(rows, decided, y, strict=True):
@@ -137,7 +132,7 @@ def main() -> None:
     for name in sorted(set(sets)):
         held = sets == name
         left_out[held] = Fitted(x[~held], y[~held], lexicon[~held]).decide(x[held], lexicon[held])
-    before = np.array([old_rule(r) for r in rows])
+    before = np.array([old_rule(r["lexicon"], r["predicted"] == DANGER, r["margin"]) for r in rows])
     fitted = Fitted(x, y, lexicon)
     # The lexicon's catches, in every held-out set measured: none may be overruled.
     caught = [

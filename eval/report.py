@@ -20,7 +20,7 @@ from babel.messages.pofile import read_po
 
 from webhooks.i18n import LOCALES_DIR, render, supported_languages
 from webhooks.services import danger_model
-from webhooks.services.danger_decision import nlu_logit
+from webhooks.services.danger_decision import score_with_nlu
 from webhooks.services.safety import assess_danger, scan_for_danger
 from webhooks.services.segments import segments
 from webhooks.services.text import Body
@@ -30,10 +30,13 @@ DANGER_INTENT = "report_danger"
 LAYERS = ("lexicon", "nlu", "model", "any", "all")
 
 
+OLD_FLOOR = -2.0  # the gate the one decision replaced
+
+
 def old_rule(lexicon: bool, nlu: bool, margin: float) -> bool:
     """What the net did before its one decision: any one of the lexicon, the layer, or the
-    NLU's "danger now" unless the layer's margin was below the old gate's floor (-2)."""
-    return lexicon or margin > 0 or (nlu and margin >= -2.0)
+    NLU's "danger now" unless the layer's margin was below the old gate's floor."""
+    return lexicon or margin > 0 or (nlu and margin >= OLD_FLOOR)
 
 
 def prf(rows: list[dict], intent: str) -> tuple[float, float, float, int]:
@@ -71,12 +74,11 @@ def danger_table(name: str, items: list[dict]) -> None:
         margin = layer.margin(body, row["language"])
         # What the app and the engine's gate decide (bot/components/danger_gate.py).
         assessment = assess_danger(body, language=row["language"])
-        decided = assessment.forced is not None
-        if not decided and assessment.evidence is not None:
-            e = assessment.evidence
-            score = e["score"] + e["nlu"] * nlu_logit(row["danger"]) + e["nlu_top"] * nlu
-            decided = score >= 0
-        elif not decided:
+        if assessment.forced is not None:
+            decided = True
+        elif assessment.evidence is not None:
+            decided = score_with_nlu(assessment.evidence, row["danger"], nlu) >= 0
+        else:
             decided = nlu
         return {
             "lexicon": lexicon,

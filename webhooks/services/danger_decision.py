@@ -78,6 +78,12 @@ def lexicon_digest() -> str:
     return digest.hexdigest()[:16]
 
 
+def score_with_nlu(evidence: dict[str, float], confidence: float, top: bool) -> float:
+    """The engine's gate's sum (bot/components/danger_gate.py, which cannot import this): the
+    app's partial score plus the NLU's terms; danger at or above zero. For `make eval`."""
+    return evidence["score"] + evidence["nlu"] * nlu_logit(confidence) + evidence["nlu_top"] * top
+
+
 @dataclass(frozen=True)
 class Decision:
     intercept: float
