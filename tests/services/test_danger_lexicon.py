@@ -164,3 +164,40 @@ def test_what_happens_on_a_screen_is_not_danger_to_the_lexicon() -> None:
 )
 def test_ordinary_uses_of_danger_words(text: str, danger: bool) -> None:
     assert (scan_for_danger(Body.of(text)) is not None) is danger
+
+
+@pytest.mark.parametrize(
+    ("text", "danger"),
+    [
+        # Past and over: history told by a texter safe now; the same history coming back is not.
+        ("my ex used to beat me but i left 3 years ago and im safe now, counselling?", False),
+        ("my ex used to beat me, i was safe for a year but he found me tonight", True),
+        ("he used to lock me in the basement, im safe now but he is outside", True),
+        ("il y a deux ans mon patron me frappait, aujourd hui je suis en securite", False),
+        ("il y a deux ans il me frappait et ce soir il est revenu", True),
+        ("кадровик бил меня раньше, теперь я в безопасности в другом городе", False),
+        ("раньше он бил меня, и сегодня ночью опять бьет", True),
+        ("dati sinasaktan ako ng amo ko pero safe na ako ngayon", False),
+        ("dati sinasaktan ako ng amo ko, bumalik siya ngayon", True),
+        # Hyperbole about an everyday cause; a threat, or a threat to family, is not.
+        ("my coach is gonna kill me if im late to practice", False),
+        ("they will kill my mother if i talk", True),
+        ("he will kill me if i leave, he has a gun", True),
+        ("mi jefa me mata si llego tarde a la tienda", False),
+        ("me mata si hablo con la policia", True),
+        ("ce prof va me tuer avec ses devoirs", False),
+        ("il va me tuer si je parle", True),
+        ("bai thi hom nay giet em roi", False),
+        ("no noi se giet em neu em bao cong an", True),
+        # A knife to buy or sharpen; a knife held on someone.
+        ("que cuchillo me recomiendan para deshuesar pollo", False),
+        ("me amenazo con un cuchillo", True),
+        ("qual faca e boa pra desossar frango", False),
+        ("ele ta com uma faca na minha garganta", True),
+        # Hunting with a rifle; being hunted.
+        ("going deer hunting with my uncle, need to clean the rifle", False),
+        ("he said he will hunt me down with his rifle", True),
+    ],
+)
+def test_history_hyperbole_and_chores_are_not_danger_now(text: str, danger: bool) -> None:
+    assert (scan_for_danger(Body.of(text)) is not None) is danger
