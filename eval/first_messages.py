@@ -25,6 +25,7 @@ def main(verbose: bool = False) -> None:
     for name in ("heldout_v2", "heldout_v3"):
         report(EVAL / name, verbose)
     unsupported(EVAL / "heldout_v12")
+    unsupported(EVAL / "heldout_v13")
 
 
 def report(heldout: Path, verbose: bool) -> dict[str, float]:
