@@ -173,9 +173,11 @@ def test_the_machine_decides_as_the_support_vector_machine_it_was_fitted_as():
             "mandou todo mundo voltar pro trabalho",
             "pt",
         ),
+        # (A boat with passports held, the third example here before NLU data round eight
+        # taught the n-grams boats and held papers: they catch it alone now.)
         (
-            "на судне не дают сойти на берег, капитан держит паспорта у себя и говорит пока долг "
-            "не отработаем никто не уйдет",
+            "нас привезли на квартиру, говорили будем официантками, а теперь сказали надо "
+            "обслуживать мужчин, первый уже пришёл",
             "ru",
         ),
     ],
