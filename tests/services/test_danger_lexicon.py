@@ -194,6 +194,13 @@ def test_ordinary_uses_of_danger_words(text: str, danger: bool) -> None:
         ("me amenazo con un cuchillo", True),
         ("qual faca e boa pra desossar frango", False),
         ("ele ta com uma faca na minha garganta", True),
+        # A dream told; the same words happening now.
+        ("j ai reve qu on m enfermait dans une cave", False),
+        ("i dreamt he locked me in, now he really did, i cant get out", True),
+        ("приснилось что меня заперли в подвале", False),
+        # Threats in slang (heldout_v16, a development set now).
+        ("la patronne envoie ses gars chez ma mere si je parle", True),
+        ("pas d argent ce soir il me finit", True),
         # Hunting with a rifle; being hunted.
         ("going deer hunting with my uncle, need to clean the rifle", False),
         ("he said he will hunt me down with his rifle", True),
