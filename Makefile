@@ -27,8 +27,12 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 run: install $(MODEL) translations instance/dev-secrets.json migrate
 	$(VENV)/bin/python -m scripts.devstack
 
-## make test: lint, unit and bot tests, end-to-end tests (real Rasa, real processes)
-test: install $(MODEL) translations lint unit bot-test e2e
+## make test: lint, unit and bot tests, end-to-end tests (real Rasa, real processes). The model
+## trains (one core, about 13 minutes) while the unit tests and lint, which need no model, run
+## on the other; each part's output is printed whole when it ends. Then the tests that need it.
+test: install translations
+	$(MAKE) --no-print-directory -j2 --output-sync=target $(MODEL) unit lint
+	$(MAKE) --no-print-directory bot-test e2e
 
 install: $(VENV)/.installed $(RASA_VENV)/.installed
 
