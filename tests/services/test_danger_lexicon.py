@@ -204,6 +204,17 @@ def test_ordinary_uses_of_danger_words(text: str, danger: bool) -> None:
         # Hunting with a rifle; being hunted.
         ("going deer hunting with my uncle, need to clean the rifle", False),
         ("he said he will hunt me down with his rifle", True),
+        # A game on a screen; "the game is over" said by a man with a threat (heldout_v17's
+        # review: a bare "game" once silenced the lexicon on it, in every language).
+        ("choi game nay bi giet hoai", False),
+        ("he said the game is over, he will kill me", True),
+        ("game over roi, no noi se giet em toi nay", True),
+        # Plugging in a charger ("saksak" also stabs); stabbed.
+        ("sinaksak ko na charger lowbat", False),
+        ("sinaksak nila yung kasama ko", True),
+        # The Eid sheep slaughtered; a threat to slaughter the texter.
+        ("ذبحنا خروف العيد اليوم", False),
+        ("هددني انه بيذبحني اذا هربت", True),
     ],
 )
 def test_history_hyperbole_and_chores_are_not_danger_now(text: str, danger: bool) -> None:
