@@ -36,10 +36,11 @@ ROOT = Path(__file__).resolve().parent.parent
 DANGER = "report_danger"
 # Of the development sets' danger texts without a lexicon hit, kept at fitting: the lowest bar
 # at which the decision, each set left out, misses no more danger than any one layer did
-# (v4-v17: 0.974 missed 81 against 78, 0.975 78, 0.977 71; on v4-v15, 0.975 and 0.98 gave
+# (v4-v18 with NLU data round nine: 0.973 missed 91 against 88, 0.974 88, 0.975 86, 0.977 77;
+# v4-v17: 0.974 missed 81 against 78, 0.975 78; on v4-v15, 0.975 and 0.98 gave
 # the danger path to ordinary turns of the scripted conversations, a shelter question in
 # Arabizi, 'he's gone, I can talk now' in Vietnamese: make eval's conversations say).
-RECALL = 0.975
+RECALL = 0.973
 # Below the lowest development score of a danger text the lexicon caught: on the held-out sets
 # the lowest out of the fit (the lexicon's own early sets) sat 0.9 under it.
 VETO_GAP = 2.5

@@ -202,6 +202,31 @@ def test_vietnamese_is_scored_by_the_ngrams_alone():
     assert layer.margin(body, "en") != pytest.approx(ngrams_alone)
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "latin"),
+    [
+        ("sa7bti tal3et men 3and el madam w bteddawwer 3ala makan", "ar", True),
+        ("صاحبتي طلعت من عند المدام", "ar", False),
+        ("bei qiang po xi le na ge bai fen", "zh", True),
+        ("jigeum gadhyeo isseoyo yeogwon ppaetgyeosseoyo", "ko", True),
+        ("menya zaperli v podvale", "ru", True),
+        ("меня заперли в подвале", "ru", False),
+        ("they locked me in the basement", "en", False),
+    ],
+)
+def test_romanised_text_is_scored_by_the_ngrams_alone(text, language, latin):
+    """The encoder learned Arabic, Chinese, Korean and Russian in their own scripts; Arabizi,
+    pinyin and transliteration are foreign to it (an Arabizi shelter question scored as danger
+    by it alone took a scripted conversation off its path)."""
+    layer = danger_model.model()
+    body = Body.of(text)
+    assert danger_model.romanised(body.normalised, language) is latin
+    if latin:
+        assert layer.scores(body, language)[1] is None
+    elif layer.machine is not None:
+        assert layer.scores(body, language)[1] is not None
+
+
 def test_a_failing_encoder_leaves_the_ngrams_in_charge(monkeypatch, caplog):
     def broken(texts):
         raise MemoryError("no room for the encoder")
