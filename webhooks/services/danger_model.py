@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from webhooks.services import ngrams
+from webhooks.services.ngrams import romanised
 from webhooks.services.text import Body, normalise
 
 if TYPE_CHECKING:
@@ -83,20 +84,6 @@ SENTENCE_WEIGHT = 1.0
 # training examples, vi had the highest false alarms of all (0.083). Tagalog, also outside the
 # encoder's languages, gained there (0.900 / 0.071 -> 0.929 / 0.086) and keeps it.
 NGRAMS_ONLY_LANGUAGES = frozenset({"vi"})
-# The encoder learned these languages in their own scripts; typed in Latin letters (Arabizi,
-# pinyin, romanised Korean, translit) they are foreign to it too, and the n-grams decide alone.
-NON_LATIN_LANGUAGES = frozenset({"ar", "ru", "zh", "ko"})
-
-
-def romanised(text: str, language: str | None) -> bool:
-    """A text in a language written in another script, typed mostly in Latin letters."""
-    if language not in NON_LATIN_LANGUAGES:
-        return False
-    letters = [ch for ch in text if ch.isalpha()]
-    latin = sum(1 for ch in letters if ch.isascii())
-    return bool(letters) and latin > len(letters) / 2
-
-
 FOLDS = 5
 # The threshold is the score above which the cross-validated false alarms on the examples of
 # other intents stay within this share (the danger path costs a false alarm a reply with the
@@ -275,6 +262,8 @@ class LearnedLayer:
         decision value (None when the encoder is unavailable, failed, or does not know the
         conversation's language). The text must not be empty."""
         ngram_logit = _logit(self.ngrams.probability(body.normalised))
+        # The encoder learned Arabic, Chinese, Korean and Russian in their own scripts: typed in
+        # Latin letters they are foreign to it too, and the n-grams decide alone.
         if (
             self.machine is not None
             and language not in NGRAMS_ONLY_LANGUAGES

@@ -35,13 +35,19 @@ NON_LATIN = frozenset({"ar", "ko", "ru", "zh"})
 LATIN_SUFFIX = "-latn"
 
 
-def profile_name(language: str, normalised: str) -> str:
-    """The profile an example of this language belongs to: by the script it is written in."""
+def romanised(normalised: str, language: str | None) -> bool:
+    """A text in a language whose own script is not Latin, typed mostly in Latin letters
+    (Arabizi, translit, pinyin, romanised Korean)."""
     if language not in NON_LATIN:
-        return language
+        return False
     latin = sum("a" <= ch <= "z" for ch in normalised)
     other = sum(ch.isalpha() and not ("a" <= ch <= "z") for ch in normalised)
-    return language + LATIN_SUFFIX if latin > other else language
+    return latin > other
+
+
+def profile_name(language: str, normalised: str) -> str:
+    """The profile an example of this language belongs to: by the script it is written in."""
+    return language + LATIN_SUFFIX if romanised(normalised, language) else language
 
 
 def features(normalised: str) -> list[str]:
