@@ -146,6 +146,10 @@ class Result:
     language: str
     script: str
     failures: list[str] = field(default_factory=list)
+    # Turns not meant as danger, and those of them given the line for the unsure ("If you are in
+    # danger now, call ...") with an answer that did not carry the number: its price, measured.
+    ordinary_turns: int = 0
+    unsure_lines: list[str] = field(default_factory=list)
 
 
 class Phone:
@@ -206,6 +210,10 @@ def play(
                     f"turn {index} ({said!r}): reply not in {language}: {reply[:60]!r}"
                 )
         where = f"turn {index} ({turn['say']}: {said!r}) got {got}"
+        if not turn.get("danger"):
+            result.ordinary_turns += 1
+            if "danger_safety_net" in got and "utter_danger" not in got:
+                result.unsure_lines.append(f"{turn['say']}: {said!r}")
         for expected in turn["expect"]:
             if expected not in got:
                 result.failures.append(f"{where}: {expected} missing")
@@ -299,6 +307,14 @@ def main() -> int:
     for r in results:
         for failure in r.failures:
             print(f"  FAIL {r.language} [{r.script}] {failure}")
+    lines = [(r.language, line) for r in results for line in r.unsure_lines]
+    ordinary = sum(r.ordinary_turns for r in results)
+    print(
+        f"the line for the unsure (the number, no danger path) on {len(lines)} of {ordinary} "
+        "turns not meant as danger"
+    )
+    for language, line in lines:
+        print(f"  {language} {line}")
     return 0
 
 

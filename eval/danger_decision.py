@@ -18,6 +18,7 @@ old gate's margin floor). Writes webhooks/data/danger_decision.json; prints the 
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 from collections import defaultdict
@@ -36,11 +37,17 @@ ROOT = Path(__file__).resolve().parent.parent
 DANGER = "report_danger"
 # Of the development sets' danger texts without a lexicon hit, kept at fitting: the lowest bar
 # at which the decision, each set left out, misses no more danger than any one layer did
-# (v4-v18 with NLU data round nine: 0.973 missed 91 against 88, 0.974 88, 0.975 86, 0.977 77;
+# (v4-v19: 0.969 missed 110 against 107, 0.970 106, 0.973 97; v4-v18 with NLU data round
+# nine: 0.973 missed 91 against 88, 0.974 88, 0.975 86, 0.977 77;
 # v4-v17: 0.974 missed 81 against 78, 0.975 78; on v4-v15, 0.975 and 0.98 gave
 # the danger path to ordinary turns of the scripted conversations, a shelter question in
 # Arabizi, 'he's gone, I can talk now' in Vietnamese: make eval's conversations say).
-RECALL = 0.973
+RECALL = 0.970
+# The number when the net is unsure. A text below the bar whose score without the NLU's terms
+# (what the app knows before it asks the engine) reaches ``soft`` gets "If you are in danger now,
+# call ..." with its usual reply, no danger path. The bar: the lowest at which the decision and
+# this line together give the number to SOFT_RECALL of the development sets' danger texts.
+SOFT_RECALL = 0.995
 # Below the lowest development score of a danger text the lexicon caught: on the held-out sets
 # the lowest out of the fit (the lexicon's own early sets) sat 0.9 under it.
 VETO_GAP = 2.5
@@ -95,10 +102,27 @@ class Fitted:
         scores = self.model.decision_function(x)
         self.threshold = float(np.quantile(scores[y & ~lexicon], 1 - RECALL))
         self.veto = float(scores[y & lexicon].min()) - VETO_GAP
+        decided = self.decide(x, lexicon)
+        # The partial scores of the danger texts the decision misses, highest first: the bar
+        # is the one that reaches the last text SOFT_RECALL needs.
+        missed = np.sort(self.partial(x, lexicon)[y & ~decided])[::-1]
+        needed = int(math.ceil(SOFT_RECALL * y.sum())) - int(decided[y].sum())
+        self.soft = float(missed[min(needed, len(missed)) - 1]) if needed > 0 else 0.0
 
     def decide(self, x: np.ndarray, lexicon: np.ndarray) -> np.ndarray:
         scores = self.model.decision_function(x)
         return np.where(lexicon, scores >= self.veto, scores >= self.threshold)
+
+    def partial(self, x: np.ndarray, lexicon: np.ndarray) -> np.ndarray:
+        """The score without the NLU's terms, less its bar: what the app knows before it asks
+        the engine (danger_decision.Decision.partial)."""
+        coef = self.model.coef_[0]
+        scores = self.model.decision_function(x) - x[:, 2] * coef[2] - x[:, 3] * coef[3]
+        return scores - np.where(lexicon, self.veto, self.threshold)
+
+    def number(self, x: np.ndarray, lexicon: np.ndarray) -> np.ndarray:
+        """The emergency number in the reply: the danger path, or the line for the unsure."""
+        return self.decide(x, lexicon) | (self.partial(x, lexicon) >= self.soft)
 
 
 def figures(rows: list[dict], decided: np.ndarray, y: np.ndarray) -> dict:
@@ -135,9 +159,12 @@ def main() -> None:
     lexicon = np.array([r["lexicon"] for r in rows])
     sets = np.array([r["set"] for r in rows])
     left_out = np.zeros(len(rows), dtype=bool)
+    number_left_out = np.zeros(len(rows), dtype=bool)
     for name in sorted(set(sets)):
         held = sets == name
-        left_out[held] = Fitted(x[~held], y[~held], lexicon[~held]).decide(x[held], lexicon[held])
+        fold = Fitted(x[~held], y[~held], lexicon[~held])
+        left_out[held] = fold.decide(x[held], lexicon[held])
+        number_left_out[held] = fold.number(x[held], lexicon[held])
     before = np.array([old_rule(r["lexicon"], r["predicted"] == DANGER, r["margin"]) for r in rows])
     fitted = Fitted(x, y, lexicon)
     # The lexicon's catches, in every held-out set measured: none may be overruled.
@@ -161,6 +188,7 @@ def main() -> None:
         "development_sets": sorted(set(sets)),
         "texts": len(rows),
         "each_set_left_out": figures(rows, left_out, y),
+        "number_each_set_left_out": figures(rows, number_left_out, y),
         "any_one_layer_before": figures(rows, before, y),
     }
     out = {
@@ -171,6 +199,8 @@ def main() -> None:
         "intercept": round(float(fitted.model.intercept_[0]), 6),
         "threshold": round(fitted.threshold, 6),
         "veto": round(fitted.veto, 6),
+        "soft_recall": SOFT_RECALL,
+        "soft": round(fitted.soft, 6),
         "weights": dict(zip(("ngrams", "sentence", "nlu", "nlu_top"), coef[:4], strict=True)),
         "language_bias": dict(zip(languages, coef[4:], strict=True)),
         "validation": validation,
@@ -187,9 +217,16 @@ def main() -> None:
         f"{new['false_alarms']:7.3f} {old['false_alarms']:7.3f}   "
         f"missed {new['danger_missed']} vs {old['danger_missed']}"
     )
+    number = validation["number_each_set_left_out"]
+    print(
+        f"the number (the decision or the line for the unsure), each set left out: recall "
+        f"{number['recall']:.3f}, missed {number['danger_missed']}, on not-danger texts "
+        f"{number['false_alarms']:.3f}"
+    )
     print(validation["lexicon_catches_overruled"] + " overruled by the veto")
     print(
-        f"weights {out['weights']} threshold {out['threshold']} veto {out['veto']}; "
+        f"weights {out['weights']} threshold {out['threshold']} veto {out['veto']} "
+        f"soft {out['soft']}; "
         f"wrote {PATH.relative_to(ROOT)}"
     )
 

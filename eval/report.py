@@ -5,7 +5,8 @@
   learned layer alone, any one of them (the rule before the net's one decision: the NLU's
   "danger now" set aside below a layer margin of -2), and all three weighed together (what the
   app and the engine's gate do now: webhooks/services/danger_decision.py), with false-alarm
-  rates on the not-danger texts.
+  rates on the not-danger texts; and "number": the emergency number in the reply, by the one
+  decision or, for a text it left close to its bar, the line for the unsure.
 - Mean SMS segments of the reply catalog per language.
 """
 
@@ -27,7 +28,7 @@ from webhooks.services.text import Body
 
 ROOT = Path(__file__).resolve().parent.parent
 DANGER_INTENT = "report_danger"
-LAYERS = ("lexicon", "nlu", "model", "any", "all")
+LAYERS = ("lexicon", "nlu", "model", "any", "all", "number")
 
 
 OLD_FLOOR = -2.0  # the gate the one decision replaced
@@ -51,7 +52,8 @@ def prf(rows: list[dict], intent: str) -> tuple[float, float, float, int]:
 
 def danger_table(name: str, items: list[dict]) -> None:
     """Recall on danger texts and false alarms on ordinary ones, per layer of the danger net:
-    the lexicon, the NLU, the learned layer, any one of them (before), and the one decision."""
+    the lexicon, the NLU, the learned layer, any one of them (before), the one decision, and
+    the number in the reply (the one decision, or the line for the unsure)."""
     print(f"\n== Danger on held-out texts, eval/{name}/ (never trained on) ==")
     print("recall on danger texts | false alarms on not-danger texts")
     print(
@@ -86,6 +88,7 @@ def danger_table(name: str, items: list[dict]) -> None:
             "model": margin > 0,
             "any": old_rule(lexicon, nlu, margin),
             "all": decided,
+            "number": decided or assessment.unsure,
         }
 
     for language, rows in sorted(heldout.items()):

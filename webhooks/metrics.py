@@ -44,6 +44,10 @@ ENGINE_FAILURES = Counter(
 SAFETY_REPLIES = Counter(
     "hotline_safety_replies", "Safety replies sent (engine or app failed), by reason", ["reason"]
 )
+DANGER_UNSURE = Counter(
+    "hotline_danger_unsure_lines",
+    "Replies given the emergency number because the danger net was close to its bar",
+)
 SEND_FAILURES = Counter(
     "hotline_outbound_send_failures", "REST sends that failed for good, by reason", ["reason"]
 )

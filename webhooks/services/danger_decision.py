@@ -17,6 +17,11 @@ project, never trained on by the NLU or the layer):
   catches as many danger texts as any-one-of-three did (0.980 against 0.979) with a quarter fewer
   false alarms (10.1% against 13.0%). At 97.5% it caught a few more (0.983) but the extra false
   alarms fell on ordinary turns of scripted conversations ("he's gone, I can talk now").
+- Close to the bar without reaching it (the score without the NLU's terms at or above
+  ``soft``): no danger path, but the reply carries "If you are in danger now, call ..." when
+  the engine's answer does not already hold the number. The bar gives the number to 99.5% of
+  the development sets' danger texts; a line of text costs a texter who is not in danger far
+  less than a missing number costs one who is.
 - A pattern matched: danger unless the score is below ``veto``, which sits ``VETO_GAP`` below
   the lowest score of any danger text the lexicon caught in the development sets. Measured
   against a weighted vote (where the lexicon is one more piece of evidence), the lexicon's word
@@ -94,6 +99,9 @@ class Decision:
     nlu: float
     nlu_top: float
     language_bias: dict[str, float]
+    # The bar of the line for the unsure (partial scores at or above it, below the danger path);
+    # None: no line.
+    soft: float | None = None
 
     def partial(
         self, lexicon: bool, ngram_logit: float, sentence: float | None, language: str | None
@@ -117,6 +125,11 @@ class Decision:
         lowest = self.nlu * nlu_logit(0.0 if self.nlu >= 0 else 1.0) + min(0.0, self.nlu_top)
         return partial + lowest >= 0
 
+    def unsure(self, partial: float) -> bool:
+        """Not sure enough to force the danger path, but close: the reply carries the emergency
+        number whatever the engine answers (inbound adds the line when its replies lack it)."""
+        return self.soft is not None and partial >= self.soft
+
     def evidence(self, partial: float) -> dict[str, float]:
         """The metadata the engine's gate completes with the NLU's terms."""
         return {"score": round(partial, 4), "nlu": self.nlu, "nlu_top": self.nlu_top}
@@ -133,6 +146,7 @@ def from_data(data: dict) -> Decision:
         nlu=float(weights["nlu"]),
         nlu_top=float(weights["nlu_top"]),
         language_bias={k: float(v) for k, v in data["language_bias"].items()},
+        soft=float(data["soft"]) if data.get("soft") is not None else None,
     )
 
 

@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from webhooks import wording
 from webhooks.extensions import db
 from webhooks.i18n import language_menu, render_reply
-from webhooks.metrics import MESSAGES_IN, SAFETY_REPLIES
+from webhooks.metrics import DANGER_UNSURE, MESSAGES_IN, SAFETY_REPLIES
 from webhooks.models import (
     Author,
     Conversation,
@@ -252,6 +252,10 @@ def _handle(
     emergency = current_app.config["EMERGENCY_NUMBER"]
     if danger and not any(emergency in r.text for r in replies):
         # The engine answered without the number: the safety net adds it, first.
+        replies.insert(0, _system(wording.DANGER_SAFETY_NET, language))
+    elif assessment.unsure and not any(emergency in r.text for r in replies):
+        # Close to danger, not decided: the number, first, and the usual answer after it.
+        DANGER_UNSURE.inc()
         replies.insert(0, _system(wording.DANGER_SAFETY_NET, language))
     return replies, []
 

@@ -98,6 +98,9 @@ class Assessment:
     # For the engine's danger gate, which adds the NLU's terms and decides (None: the NLU
     # decides alone there).
     evidence: dict[str, float] | None = None
+    # Not forced, but close to the bar (danger_decision.Decision.unsure): whatever the engine
+    # answers, the reply carries the emergency number.
+    unsure: bool = False
 
 
 def assess_danger(body: Body, learned: bool = True, language: str | None = None) -> Assessment:
@@ -127,7 +130,7 @@ def assess_danger(body: Body, learned: bool = True, language: str | None = None)
     if joint.sure_without_nlu(partial):
         forced = hit or DangerHit(MODEL, f"{margin:+.3f}")
         return Assessment(forced, margin, forced)
-    return Assessment(hit, margin, None, joint.evidence(partial))
+    return Assessment(hit, margin, None, joint.evidence(partial), joint.unsure(partial))
 
 
 def detect_danger(

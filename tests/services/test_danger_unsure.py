@@ -1,0 +1,116 @@
+"""The line for the unsure: a text close to the danger net's bar, not over it, gets "If you are in
+danger now, call ..." first and its usual answer after it, with no danger path (no urgent risk,
+no forced intent). The price is a line of text for a texter who is not in danger; the gain is
+the number for danger texts the one decision misses (``make eval`` prints both)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from tests.fakes import english
+from webhooks.extensions import db
+from webhooks.models import Conversation, RiskLevel
+from webhooks.services import danger_decision, inbound
+from webhooks.services.danger_decision import Decision
+from webhooks.services.safety import Assessment, assess_danger
+from webhooks.services.text import Body
+from webhooks.wording import DANGER_SAFETY_NET
+
+LINE = DANGER_SAFETY_NET.format(emergency_number="911")
+EVIDENCE = {"score": -0.8, "nlu": 0.14, "nlu_top": 0.46}
+
+
+def _assessed(monkeypatch, unsure: bool) -> None:
+    monkeypatch.setattr(
+        inbound,
+        "assess_danger",
+        lambda *a, **k: Assessment(None, -0.5, None, EVIDENCE, unsure),
+    )
+
+
+def _risk(app) -> RiskLevel | None:
+    with app.app_context():
+        return db.session.scalars(select(Conversation)).one().risk
+
+
+def test_an_unsure_text_gets_the_number_first_and_its_answer_no_danger_path(
+    app, phone, fake_engine, monkeypatch
+):
+    _assessed(monkeypatch, unsure=True)
+    fake_engine.replies = ["utter_offer_screening"]
+    replies = phone.replies(phone.send("my boss keeps our papers and the door is always shut"))
+    assert replies == [LINE, english("utter_offer_screening")]
+    # The engine was asked with the texter's words and the evidence: its gate still decides.
+    assert fake_engine.messages[-1]["message"].startswith("my boss")
+    assert fake_engine.messages[-1]["metadata"] == {"danger_evidence": EVIDENCE}
+    assert _risk(app) != RiskLevel.URGENT
+
+
+def test_not_doubled_when_the_answer_carries_the_number(app, phone, fake_engine, monkeypatch):
+    _assessed(monkeypatch, unsure=True)
+    fake_engine.replies = ["utter_greet"]
+    replies = phone.replies(phone.send("hi i dont feel safe here"))
+    assert replies == [english("utter_greet")]  # the greeting has the number already
+
+
+def test_a_text_far_from_the_bar_gets_its_answer_alone(app, phone, fake_engine, monkeypatch):
+    _assessed(monkeypatch, unsure=False)
+    fake_engine.replies = ["utter_about"]
+    assert phone.replies(phone.send("who are you")) == [english("utter_about")]
+
+
+def test_the_engine_deciding_danger_gets_its_own_reply_not_the_line_too(
+    app, phone, fake_engine, monkeypatch
+):
+    _assessed(monkeypatch, unsure=True)
+    fake_engine.replies = [{"do": "mark_danger"}, "utter_danger", "utter_offer_person"]
+    replies = phone.replies(phone.send("they are coming for me"))
+    assert replies == [english("utter_danger"), english("utter_offer_person")]
+    assert _risk(app) == RiskLevel.URGENT
+
+
+DECISION = Decision(
+    intercept=0.0,
+    threshold=-1.0,
+    veto=-7.0,
+    ngrams=1.0,
+    sentence=2.0,
+    nlu=0.25,
+    nlu_top=0.5,
+    language_bias={},
+    soft=-1.5,
+)
+
+
+def test_unsure_is_the_band_between_the_line_and_the_bar():
+    assert DECISION.unsure(-1.5) and DECISION.unsure(-0.1)
+    assert not DECISION.unsure(-1.51)
+    # No bar in the file (one fitted before the line existed): never unsure.
+    assert not Decision(**{**DECISION.__dict__, "soft": None}).unsure(10.0)
+
+
+def test_the_fitted_line_gives_the_number_to_more_danger_than_the_decision_alone():
+    data = json.loads(danger_decision.PATH.read_text(encoding="utf-8"))
+    validation = data["validation"]
+    decided, number = validation["each_set_left_out"], validation["number_each_set_left_out"]
+    # Each development set left out in turn (the bar fitted on the others).
+    assert number["danger_missed"] < decided["danger_missed"] / 2
+    assert number["recall"] >= 0.99
+    assert data["soft"] < 0  # below the bar the NLU's terms must clear
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("where is the nearest shelter", "en"), ("hola necesito un abogado", "es"), ("yes", "en")],
+)
+def test_ordinary_texts_are_not_unsure(text, language):
+    assessment = assess_danger(Body.of(text), language=language)
+    assert assessment.forced is None and not assessment.unsure
+
+
+def test_a_forced_text_is_not_also_unsure():
+    assessment = assess_danger(Body.of("he has a gun and says he will shoot me"), language="en")
+    assert assessment.forced is not None and not assessment.unsure
