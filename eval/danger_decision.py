@@ -46,7 +46,11 @@ RECALL = 0.970
 # The number when the net is unsure. A text below the bar whose score without the NLU's terms
 # (what the app knows before it asks the engine) reaches ``soft`` gets "If you are in danger now,
 # call ..." with its usual reply, no danger path. The bar: the lowest at which the decision and
-# this line together give the number to SOFT_RECALL of the development sets' danger texts.
+# this line together give the number to SOFT_RECALL of the development sets' danger texts, in
+# each language (the issue's targets are per language: one bar for all gave Vietnamese, read by
+# n-grams alone, the line on 32% of its hard not-danger texts and Arabic 99.0% of its danger,
+# each set left out; a bar per language, 19.5% and 99.5%, at the same total), and one bar over
+# all languages for a text whose language is not known yet.
 SOFT_RECALL = 0.995
 # Below the lowest development score of a danger text the lexicon caught: on the held-out sets
 # the lowest out of the fit (the lexicon's own early sets) sat 0.9 under it.
@@ -96,18 +100,29 @@ def matrix(rows: list[dict], languages: list[str]) -> np.ndarray:
     )
 
 
+def soft_bar(decided: np.ndarray, partial: np.ndarray, y: np.ndarray) -> float:
+    """The partial score that gives the number to SOFT_RECALL of these danger texts: the bar
+    reaches, of those the decision misses (highest first), the last one needed."""
+    missed = np.sort(partial[y & ~decided])[::-1]
+    needed = int(math.ceil(SOFT_RECALL * y.sum())) - int(decided[y].sum())
+    return float(missed[min(needed, len(missed)) - 1]) if needed > 0 and len(missed) else 0.0
+
+
 class Fitted:
-    def __init__(self, x: np.ndarray, y: np.ndarray, lexicon: np.ndarray) -> None:
+    def __init__(
+        self, x: np.ndarray, y: np.ndarray, lexicon: np.ndarray, language: np.ndarray
+    ) -> None:
         self.model = LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(x, y)
         scores = self.model.decision_function(x)
         self.threshold = float(np.quantile(scores[y & ~lexicon], 1 - RECALL))
         self.veto = float(scores[y & lexicon].min()) - VETO_GAP
-        decided = self.decide(x, lexicon)
-        # The partial scores of the danger texts the decision misses, highest first: the bar
-        # is the one that reaches the last text SOFT_RECALL needs.
-        missed = np.sort(self.partial(x, lexicon)[y & ~decided])[::-1]
-        needed = int(math.ceil(SOFT_RECALL * y.sum())) - int(decided[y].sum())
-        self.soft = float(missed[min(needed, len(missed)) - 1]) if needed > 0 else 0.0
+        decided, partial = self.decide(x, lexicon), self.partial(x, lexicon)
+        self.soft = soft_bar(decided, partial, y)
+        self.soft_by_language = {
+            lang: soft_bar(decided[mine], partial[mine], y[mine])
+            for lang in sorted(set(language))
+            if (mine := language == lang).any()
+        }
 
     def decide(self, x: np.ndarray, lexicon: np.ndarray) -> np.ndarray:
         scores = self.model.decision_function(x)
@@ -120,9 +135,10 @@ class Fitted:
         scores = self.model.decision_function(x) - x[:, 2] * coef[2] - x[:, 3] * coef[3]
         return scores - np.where(lexicon, self.veto, self.threshold)
 
-    def number(self, x: np.ndarray, lexicon: np.ndarray) -> np.ndarray:
+    def number(self, x: np.ndarray, lexicon: np.ndarray, language: np.ndarray) -> np.ndarray:
         """The emergency number in the reply: the danger path, or the line for the unsure."""
-        return self.decide(x, lexicon) | (self.partial(x, lexicon) >= self.soft)
+        bars = np.array([self.soft_by_language.get(lang, self.soft) for lang in language])
+        return self.decide(x, lexicon) | (self.partial(x, lexicon) >= bars)
 
 
 def figures(rows: list[dict], decided: np.ndarray, y: np.ndarray) -> dict:
@@ -158,15 +174,16 @@ def main() -> None:
     y = np.array([r["label"] == "danger" for r in rows])
     lexicon = np.array([r["lexicon"] for r in rows])
     sets = np.array([r["set"] for r in rows])
+    language = np.array([r["language"] for r in rows])
     left_out = np.zeros(len(rows), dtype=bool)
     number_left_out = np.zeros(len(rows), dtype=bool)
     for name in sorted(set(sets)):
         held = sets == name
-        fold = Fitted(x[~held], y[~held], lexicon[~held])
+        fold = Fitted(x[~held], y[~held], lexicon[~held], language[~held])
         left_out[held] = fold.decide(x[held], lexicon[held])
-        number_left_out[held] = fold.number(x[held], lexicon[held])
+        number_left_out[held] = fold.number(x[held], lexicon[held], language[held])
     before = np.array([old_rule(r["lexicon"], r["predicted"] == DANGER, r["margin"]) for r in rows])
-    fitted = Fitted(x, y, lexicon)
+    fitted = Fitted(x, y, lexicon, language)
     # The lexicon's catches, in every held-out set measured: none may be overruled.
     caught = [
         r for r in evidence([i for i in data["heldout"] if i["label"] == "danger"]) if r["lexicon"]
@@ -201,27 +218,31 @@ def main() -> None:
         "veto": round(fitted.veto, 6),
         "soft_recall": SOFT_RECALL,
         "soft": round(fitted.soft, 6),
+        "soft_by_language": {k: round(v, 6) for k, v in fitted.soft_by_language.items()},
         "weights": dict(zip(("ngrams", "sentence", "nlu", "nlu_top"), coef[:4], strict=True)),
         "language_bias": dict(zip(languages, coef[4:], strict=True)),
         "validation": validation,
     }
     PATH.write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"danger decision on {len(rows)} development texts ({', '.join(sorted(set(sets)))})")
-    print(f"{'lang':<6} {'recall':>15} {'false alarms':>15}   (each set left out | any one layer)")
+    print(
+        f"{'lang':<6} {'recall':>15} {'false alarms':>15}   (each set left out | any one layer)"
+        "   the number: recall, on not-danger texts"
+    )
     new, old = validation["each_set_left_out"], validation["any_one_layer_before"]
+    number = validation["number_each_set_left_out"]
     for lang in languages:
         a, b = new["per_language"][lang], old["per_language"][lang]
-        print(f"{lang:<6} {a[0]:7.3f} {b[0]:7.3f} {a[1]:7.3f} {b[1]:7.3f}")
+        c = number["per_language"][lang]
+        print(
+            f"{lang:<6} {a[0]:7.3f} {b[0]:7.3f} {a[1]:7.3f} {b[1]:7.3f}   {c[0]:7.3f} {c[1]:7.3f}"
+        )
     print(
         f"{'all':<6} {new['recall']:7.3f} {old['recall']:7.3f} "
         f"{new['false_alarms']:7.3f} {old['false_alarms']:7.3f}   "
-        f"missed {new['danger_missed']} vs {old['danger_missed']}"
-    )
-    number = validation["number_each_set_left_out"]
-    print(
-        f"the number (the decision or the line for the unsure), each set left out: recall "
-        f"{number['recall']:.3f}, missed {number['danger_missed']}, on not-danger texts "
-        f"{number['false_alarms']:.3f}"
+        f"{number['recall']:7.3f} {number['false_alarms']:7.3f}   "
+        f"missed {new['danger_missed']} vs {old['danger_missed']}, "
+        f"the number {number['danger_missed']}"
     )
     print(validation["lexicon_catches_overruled"] + " overruled by the veto")
     print(

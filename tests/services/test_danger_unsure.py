@@ -82,12 +82,16 @@ DECISION = Decision(
     nlu_top=0.5,
     language_bias={},
     soft=-1.5,
+    soft_by_language={"vi": -1.0, "ar": -2.0},
 )
 
 
 def test_unsure_is_the_band_between_the_line_and_the_bar():
     assert DECISION.unsure(-1.5) and DECISION.unsure(-0.1)
     assert not DECISION.unsure(-1.51)
+    # Each language its own bar; a language not known yet, the bar over all.
+    assert not DECISION.unsure(-1.2, "vi") and DECISION.unsure(-1.2, "en")
+    assert DECISION.unsure(-1.8, "ar") and not DECISION.unsure(-1.8, None)
     # No bar in the file (one fitted before the line existed): never unsure.
     assert not Decision(**{**DECISION.__dict__, "soft": None}).unsure(10.0)
 

@@ -19,9 +19,9 @@ project, never trained on by the NLU or the layer):
   alarms fell on ordinary turns of scripted conversations ("he's gone, I can talk now").
 - Close to the bar without reaching it (the score without the NLU's terms at or above
   ``soft``): no danger path, but the reply carries "If you are in danger now, call ..." when
-  the engine's answer does not already hold the number. The bar gives the number to 99.5% of
-  the development sets' danger texts; a line of text costs a texter who is not in danger far
-  less than a missing number costs one who is.
+  the engine's answer does not already hold the number. The bar, one per language, gives the
+  number to 99.5% of each language's development danger texts; a line of text costs a texter
+  who is not in danger far less than a missing number costs one who is.
 - A pattern matched: danger unless the score is below ``veto``, which sits ``VETO_GAP`` below
   the lowest score of any danger text the lexicon caught in the development sets. Measured
   against a weighted vote (where the lexicon is one more piece of evidence), the lexicon's word
@@ -58,7 +58,7 @@ import hashlib
 import json
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -99,9 +99,11 @@ class Decision:
     nlu: float
     nlu_top: float
     language_bias: dict[str, float]
-    # The bar of the line for the unsure (partial scores at or above it, below the danger path);
-    # None: no line.
+    # The bar of the line for the unsure (partial scores at or above it, below the danger path),
+    # per language, and over all languages for a text whose language is not known yet; None: no
+    # line.
     soft: float | None = None
+    soft_by_language: dict[str, float] = field(default_factory=dict)
 
     def partial(
         self, lexicon: bool, ngram_logit: float, sentence: float | None, language: str | None
@@ -125,10 +127,12 @@ class Decision:
         lowest = self.nlu * nlu_logit(0.0 if self.nlu >= 0 else 1.0) + min(0.0, self.nlu_top)
         return partial + lowest >= 0
 
-    def unsure(self, partial: float) -> bool:
+    def unsure(self, partial: float, language: str | None = None) -> bool:
         """Not sure enough to force the danger path, but close: the reply carries the emergency
         number whatever the engine answers (inbound adds the line when its replies lack it)."""
-        return self.soft is not None and partial >= self.soft
+        if self.soft is None:
+            return False
+        return partial >= self.soft_by_language.get(language or "", self.soft)
 
     def evidence(self, partial: float) -> dict[str, float]:
         """The metadata the engine's gate completes with the NLU's terms."""
@@ -147,6 +151,7 @@ def from_data(data: dict) -> Decision:
         nlu_top=float(weights["nlu_top"]),
         language_bias={k: float(v) for k, v in data["language_bias"].items()},
         soft=float(data["soft"]) if data.get("soft") is not None else None,
+        soft_by_language={k: float(v) for k, v in (data.get("soft_by_language") or {}).items()},
     )
 
 

@@ -130,7 +130,7 @@ def assess_danger(body: Body, learned: bool = True, language: str | None = None)
     if joint.sure_without_nlu(partial):
         forced = hit or DangerHit(MODEL, f"{margin:+.3f}")
         return Assessment(forced, margin, forced)
-    return Assessment(hit, margin, None, joint.evidence(partial), joint.unsure(partial))
+    return Assessment(hit, margin, None, joint.evidence(partial), joint.unsure(partial, language))
 
 
 def detect_danger(
