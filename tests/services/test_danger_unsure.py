@@ -118,3 +118,14 @@ def test_ordinary_texts_are_not_unsure(text, language):
 def test_a_forced_text_is_not_also_unsure():
     assessment = assess_danger(Body.of("he has a gun and says he will shoot me"), language="en")
     assert assessment.forced is not None and not assessment.unsure
+
+
+def test_the_shipped_net_gives_a_development_text_close_to_its_bar_the_line(phone, fake_engine):
+    """With the real layer and decision (not a stand-in): a danger text of heldout_v12 that the
+    danger path leaves to the NLU, and English's bar for the line reaches. A refit that moves it
+    out of the band should say so here."""
+    text = "Caught me with a phone. Said next time I'm finished"
+    assessment = assess_danger(Body.of(text), language="en")
+    assert assessment.forced is None and assessment.unsure
+    fake_engine.replies = ["utter_offer_screening"]
+    assert phone.replies(phone.send(text)) == [LINE, english("utter_offer_screening")]
