@@ -134,7 +134,13 @@ def phrasebook() -> dict[str, dict[str, list[str]]]:
 def catalog(language: str) -> dict[str, str]:
     """Rendered text -> response name, for every response in this language."""
     names = dict(wording.BOT_RESPONSES)
-    for name in ("NOT_UNDERSTOOD", "DANGER_SAFETY_NET", "NO_RESOURCES", "ENGINE_DOWN"):
+    for name in (
+        "NOT_UNDERSTOOD",
+        "DANGER_SAFETY_NET",
+        "MEDICAL_EMERGENCY",
+        "NO_RESOURCES",
+        "ENGINE_DOWN",
+    ):
         names[name.lower()] = getattr(wording, name)
     return {
         render(msgid, language, {"emergency_number": EMERGENCY}): n for n, msgid in names.items()

@@ -63,8 +63,10 @@ def write_nlu(examples: list[dict], path: Path) -> None:
     )
 
 
-async def parse_all(model: str, texts: list[str]) -> list[tuple[str, float, float]]:
-    """Per text: the predicted intent, its confidence, and the danger intent's confidence."""
+async def parse_all(model: str, texts: list[str]) -> list[tuple[str, float, float, str]]:
+    """Per text: the predicted intent, its confidence, the danger intent's confidence, and the
+    first intent of the ranking that is not danger (what the engine's gate answers with when it
+    sets the NLU's danger aside)."""
     from rasa.core.agent import Agent
 
     agent = Agent.load(model)
@@ -75,8 +77,17 @@ async def parse_all(model: str, texts: list[str]) -> list[tuple[str, float, floa
             (r["confidence"] for r in parsed.get("intent_ranking", []) if r["name"] == DANGER),
             0.0,
         )
+        otherwise = next(
+            (r["name"] for r in parsed.get("intent_ranking", []) if r["name"] != DANGER),
+            parsed["intent"]["name"],
+        )
         results.append(
-            (parsed["intent"]["name"], float(parsed["intent"]["confidence"]), float(danger))
+            (
+                parsed["intent"]["name"],
+                float(parsed["intent"]["confidence"]),
+                float(danger),
+                str(otherwise),
+            )
         )
     return results
 
@@ -138,8 +149,8 @@ def main() -> None:
     started = time.perf_counter()
     predicted = asyncio.run(parse_all(model, [h["text"] for h in heldout]))
     parse_seconds = time.perf_counter() - started
-    for item, (intent, confidence, danger) in zip(heldout, predicted, strict=True):
-        item.update(predicted=intent, confidence=confidence, danger=danger)
+    for item, (intent, confidence, danger, otherwise) in zip(heldout, predicted, strict=True):
+        item.update(predicted=intent, confidence=confidence, danger=danger, otherwise=otherwise)
     (OUT / "predictions.json").write_text(
         json.dumps(
             {

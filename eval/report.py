@@ -6,7 +6,8 @@
   "danger now" set aside below a layer margin of -2), and all three weighed together (what the
   app and the engine's gate do now: webhooks/services/danger_decision.py), with false-alarm
   rates on the not-danger texts; and "number": the emergency number in the reply, by the one
-  decision or, for a text it left close to its bar, the line for the unsure.
+  decision or, for a text it left close to its bar, the line for the unsure, or the line before
+  medical resources.
 - Mean SMS segments of the reply catalog per language.
 """
 
@@ -38,6 +39,16 @@ def old_rule(lexicon: bool, nlu: bool, margin: float) -> bool:
     """What the net did before its one decision: any one of the lexicon, the layer, or the
     NLU's "danger now" unless the layer's margin was below the old gate's floor."""
     return lexicon or margin > 0 or (nlu and margin >= OLD_FLOOR)
+
+
+def medical(row: dict) -> bool:
+    """The engine answers with medical resources, which come after the emergency number: the
+    NLU's first intent, or its first that is not danger when the one decision set danger aside
+    (``otherwise``; predictions written before it was recorded count as no line)."""
+    intent = row["predicted"]
+    if intent == DANGER_INTENT:
+        intent = row.get("otherwise", DANGER_INTENT)
+    return intent == "ask_medical"
 
 
 def prf(rows: list[dict], intent: str) -> tuple[float, float, float, int]:
@@ -88,7 +99,7 @@ def danger_table(name: str, items: list[dict]) -> None:
             "model": margin > 0,
             "any": old_rule(lexicon, nlu, margin),
             "all": decided,
-            "number": decided or assessment.unsure,
+            "number": decided or assessment.unsure or medical(row),
         }
 
     for language, rows in sorted(heldout.items()):

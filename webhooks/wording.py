@@ -31,6 +31,9 @@ ENGINE_DOWN = N_(
     "If you are in danger, call {emergency_number} now."
 )
 DANGER_SAFETY_NET = N_("If you are in danger now, call {emergency_number}.")
+# Before the medical resources, when no reply carries the number: a texter asking for a doctor
+# may be the one whose boss will not let them see one while they bleed or burn with fever.
+MEDICAL_EMERGENCY = N_("If it is an emergency, call {emergency_number} now.")
 MEDIA_ONLY = N_("I can only read text here. Please write your message in words.")
 LANGUAGE_SWITCHED = N_("OK, I will write in English from now on.")
 RESOURCES_INTRO = N_("Here is who can help:")

@@ -129,3 +129,47 @@ def test_the_shipped_net_gives_a_development_text_close_to_its_bar_the_line(phon
     assert assessment.forced is None and assessment.unsure
     fake_engine.replies = ["utter_offer_screening"]
     assert phone.replies(phone.send(text)) == [LINE, english("utter_offer_screening")]
+
+
+MEDICAL = {"say": "resources", "need": "ask_medical"}
+
+
+def test_medical_resources_come_after_the_number(app, phone, fake_engine, monkeypatch):
+    """A medical question may be a medical emergency the boss will not treat (the class the net
+    misses most: the NLU reads it as a question about a doctor)."""
+    from webhooks.services.resources import seed_resources
+    from webhooks.wording import MEDICAL_EMERGENCY, RESOURCES_INTRO
+
+    with app.app_context():
+        seed_resources()
+        db.session.commit()
+    _assessed(monkeypatch, unsure=False)
+    fake_engine.replies = [MEDICAL]
+    first, listing = phone.replies(phone.send("fever 3 days boss wont take me to a doctor"))
+    assert first == MEDICAL_EMERGENCY.format(emergency_number="911")
+    assert listing.startswith(RESOURCES_INTRO) and "911" not in listing
+    # Other needs do not get it; nor does an answer that already has the number.
+    fake_engine.replies = [{"say": "resources", "need": "ask_shelter"}]
+    (listing,) = phone.replies(phone.send("where can i sleep tonight"))
+    assert listing.startswith(RESOURCES_INTRO)
+
+
+def test_unsure_and_medical_get_one_line_not_two(app, phone, fake_engine, monkeypatch):
+    from webhooks.services.resources import seed_resources
+    from webhooks.wording import RESOURCES_INTRO
+
+    with app.app_context():
+        seed_resources()
+        db.session.commit()
+    _assessed(monkeypatch, unsure=True)
+    fake_engine.replies = [MEDICAL]
+    line, listing = phone.replies(phone.send("they wont let me see a doctor, cant stop bleeding"))
+    assert line == LINE and listing.startswith(RESOURCES_INTRO)
+
+
+def test_a_listing_that_carries_the_number_gets_no_line(app, phone, fake_engine, monkeypatch):
+    _assessed(monkeypatch, unsure=True)
+    fake_engine.replies = [MEDICAL]
+    # No resources listed: the fallback ("a person from our team can help ...") has the number.
+    (reply,) = phone.replies(phone.send("they wont let me see a doctor"))
+    assert "911" in reply and reply != LINE

@@ -250,14 +250,28 @@ def _handle(
         menu = render_reply(wording.OTHER_LANGUAGE, None, {"languages": language_menu()})
         replies.insert(len(replies) if danger else 0, Reply(Author.SYSTEM, menu))
     emergency = current_app.config["EMERGENCY_NUMBER"]
-    if danger and not any(emergency in r.text for r in replies):
+    if any(emergency in r.text for r in replies):
+        return replies, []
+    if danger:
         # The engine answered without the number: the safety net adds it, first.
         replies.insert(0, _system(wording.DANGER_SAFETY_NET, language))
-    elif assessment.unsure and not any(emergency in r.text for r in replies):
+    elif assessment.unsure:
         # Close to danger, not decided: the number, first, and the usual answer after it.
         DANGER_UNSURE.inc()
         replies.insert(0, _system(wording.DANGER_SAFETY_NET, language))
+    elif any(_medical(step) for step in steps):
+        # A medical question may be a medical emergency the boss will not treat: the number
+        # before the list of clinics.
+        replies.insert(0, _system(wording.MEDICAL_EMERGENCY, language))
     return replies, []
+
+
+def _medical(step: Step) -> bool:
+    return (
+        isinstance(step, Say)
+        and step.response == "resources"
+        and (step.arguments.get("need") == "ask_medical")
+    )
 
 
 # The bot's questions: a texter who names a language while one is pending is asked it again in
