@@ -5,16 +5,17 @@ the number for danger texts the one decision misses (``make eval`` prints both).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
 from sqlalchemy import select
 
 from tests.fakes import english
+from tests.services.test_danger_decision import DECISION as STAND_IN
 from webhooks.extensions import db
 from webhooks.models import Conversation, RiskLevel
 from webhooks.services import danger_decision, inbound
-from webhooks.services.danger_decision import Decision
 from webhooks.services.safety import Assessment, assess_danger
 from webhooks.services.text import Body
 from webhooks.wording import DANGER_SAFETY_NET
@@ -72,18 +73,8 @@ def test_the_engine_deciding_danger_gets_its_own_reply_not_the_line_too(
     assert _risk(app) == RiskLevel.URGENT
 
 
-DECISION = Decision(
-    intercept=0.0,
-    threshold=-1.0,
-    veto=-7.0,
-    ngrams=1.0,
-    sentence=2.0,
-    nlu=0.25,
-    nlu_top=0.5,
-    language_bias={},
-    soft=-1.5,
-    soft_by_language={"vi": -1.0, "ar": -2.0},
-)
+# The stand-in decision of test_danger_decision, with bars for the line.
+DECISION = dataclasses.replace(STAND_IN, soft=-1.5, soft_by_language={"vi": -1.0, "ar": -2.0})
 
 
 def test_unsure_is_the_band_between_the_line_and_the_bar():
@@ -93,7 +84,7 @@ def test_unsure_is_the_band_between_the_line_and_the_bar():
     assert not DECISION.unsure(-1.2, "vi") and DECISION.unsure(-1.2, "en")
     assert DECISION.unsure(-1.8, "ar") and not DECISION.unsure(-1.8, None)
     # No bar in the file (one fitted before the line existed): never unsure.
-    assert not Decision(**{**DECISION.__dict__, "soft": None}).unsure(10.0)
+    assert not dataclasses.replace(DECISION, soft=None).unsure(10.0)
 
 
 def test_the_fitted_line_gives_the_number_to_more_danger_than_the_decision_alone():
@@ -134,15 +125,21 @@ def test_the_shipped_net_gives_a_development_text_close_to_its_bar_the_line(phon
 MEDICAL = {"say": "resources", "need": "ask_medical"}
 
 
-def test_medical_resources_come_after_the_number(app, phone, fake_engine, monkeypatch):
-    """A medical question may be a medical emergency the boss will not treat (the class the net
-    misses most: the NLU reads it as a question about a doctor)."""
+@pytest.fixture
+def listed(app):
+    """The seeded resources, so that a listing does not fall back to its own wording."""
     from webhooks.services.resources import seed_resources
-    from webhooks.wording import MEDICAL_EMERGENCY, RESOURCES_INTRO
 
     with app.app_context():
         seed_resources()
         db.session.commit()
+
+
+def test_medical_resources_come_after_the_number(listed, phone, fake_engine, monkeypatch):
+    """A medical question may be a medical emergency the boss will not treat (the class the net
+    misses most: the NLU reads it as a question about a doctor)."""
+    from webhooks.wording import MEDICAL_EMERGENCY, RESOURCES_INTRO
+
     _assessed(monkeypatch, unsure=False)
     fake_engine.replies = [MEDICAL]
     first, listing = phone.replies(phone.send("fever 3 days boss wont take me to a doctor"))
@@ -154,13 +151,9 @@ def test_medical_resources_come_after_the_number(app, phone, fake_engine, monkey
     assert listing.startswith(RESOURCES_INTRO)
 
 
-def test_unsure_and_medical_get_one_line_not_two(app, phone, fake_engine, monkeypatch):
-    from webhooks.services.resources import seed_resources
+def test_unsure_and_medical_get_one_line_not_two(listed, phone, fake_engine, monkeypatch):
     from webhooks.wording import RESOURCES_INTRO
 
-    with app.app_context():
-        seed_resources()
-        db.session.commit()
     _assessed(monkeypatch, unsure=True)
     fake_engine.replies = [MEDICAL]
     line, listing = phone.replies(phone.send("they wont let me see a doctor, cant stop bleeding"))
