@@ -91,3 +91,20 @@ def test_danger_the_layer_knows_still_gets_the_number_first(stack: Stack, make_t
     )
     assert "911" in replies[0]
     assert texter.conversation()["risk"] == "urgent"
+
+
+def test_a_text_close_to_the_bar_gets_the_number_first(stack: Stack, make_texter) -> None:
+    """A development danger text the app scores close to its bar, not over it: whatever the
+    NLU makes of it (the danger path, or anything else with the line for the unsure), the
+    number comes first."""
+    texter = make_texter()
+    replies = texter.send("Caught me with a phone. Said next time I'm finished")
+    assert replies and "911" in replies[0], replies
+
+
+def test_medical_resources_come_after_the_number(stack: Stack, make_texter) -> None:
+    texter = make_texter()
+    replies = texter.send("where can i see a doctor for free")
+    assert replies[0] == "If it is an emergency, call 911 now.", replies
+    assert replies[1].startswith("Here is who can help"), replies
+    assert texter.conversation()["risk"] != "urgent"
