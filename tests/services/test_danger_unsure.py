@@ -15,7 +15,7 @@ from tests.fakes import english
 from tests.services.test_danger_decision import DECISION as STAND_IN
 from webhooks.extensions import db
 from webhooks.models import Conversation, RiskLevel
-from webhooks.services import danger_decision, inbound
+from webhooks.services import danger_decision, inbound, safety
 from webhooks.services.safety import Assessment, assess_danger
 from webhooks.services.text import Body
 from webhooks.wording import DANGER_SAFETY_NET
@@ -166,3 +166,21 @@ def test_a_listing_that_carries_the_number_gets_no_line(app, phone, fake_engine,
     # No resources listed: the fallback ("a person from our team can help ...") has the number.
     (reply,) = phone.replies(phone.send("they wont let me see a doctor"))
     assert "911" in reply and reply != LINE
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("vâng", "vi"), ("dạ vâng", "vi"), ("la", "ar"), ("aywa akid", "ar"), ("da", "ru")],
+)
+def test_a_yes_or_no_never_gets_the_line(text, language):
+    """Scored by the n-grams alone, a word or two sits near the bar on the prior, not on what it
+    says: found by the end-to-end test of the screening in Vietnamese ("vâng", yes)."""
+    assessment = assess_danger(Body.of(text), language=language)
+    assert assessment.forced is None and not assessment.unsure
+
+
+def test_three_words_or_four_han_characters_say_enough():
+    assert not safety.says_enough(Body.of("co sung"))
+    assert safety.says_enough(Body.of("they took everything"))
+    assert safety.says_enough(Body.of("他们拿走护照"))
+    assert not safety.says_enough(Body.of("是的"))

@@ -130,7 +130,24 @@ def assess_danger(body: Body, learned: bool = True, language: str | None = None)
     if joint.sure_without_nlu(partial):
         forced = hit or DangerHit(MODEL, f"{margin:+.3f}")
         return Assessment(forced, margin, forced)
-    return Assessment(hit, margin, None, joint.evidence(partial), joint.unsure(partial, language))
+    unsure = joint.unsure(partial, language) and says_enough(body)
+    return Assessment(hit, margin, None, joint.evidence(partial), unsure)
+
+
+# Chinese and Japanese write a sentence without spaces: four of their characters say as much as
+# three words.
+HAN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+
+
+def says_enough(body: Body) -> bool:
+    """Enough words for a score near the bar to be the text's, not the prior's: the line for the
+    unsure needs three words, or four Han or kana characters. Below that, the n-grams alone (which
+    score Vietnamese and romanised text) put "vâng" and "dạ" (yes), Arabizi "la", "aywa" and "ana
+    bkhir" (I'm fine), Russian "da" and "net" within the line's bar: every yes or no answered with
+    "if you are in danger now". On the development sets the rule took the line from two danger
+    texts of 6,250 ("nzif bzaf", bleeding a lot; "co sung", there's a gun) and one not-danger."""
+    text = body.normalised
+    return len(text.split()) >= 3 or len(HAN.findall(text)) >= 4
 
 
 def detect_danger(
