@@ -30,6 +30,7 @@ from webhooks.models import (
     ConversationState,
     Direction,
     Message,
+    ResourceCategory,
     RiskLevel,
     Texter,
 )
@@ -267,11 +268,11 @@ def _handle(
 
 
 def _medical(step: Step) -> bool:
-    return (
-        isinstance(step, Say)
-        and step.response == "resources"
-        and (step.arguments.get("need") == "ask_medical")
-    )
+    """A listing of medical resources, by the same need-to-category map that renders it."""
+    if not isinstance(step, Say) or step.response != "resources":
+        return False
+    need = str(step.arguments.get("need", ""))
+    return resources.INTENT_CATEGORIES.get(need) == ResourceCategory.MEDICAL
 
 
 # The bot's questions: a texter who names a language while one is pending is asked it again in
