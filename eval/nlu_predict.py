@@ -124,7 +124,7 @@ def main() -> None:
             model = train_nlu(nlu_file, Path(tmp) / f"model{fold}")
             tests = [examples[i] for i in test_idx]
             predicted = asyncio.run(parse_all(model, [t["text"] for t in tests]))
-            for example, (intent, confidence, danger) in zip(tests, predicted, strict=True):
+            for example, (intent, confidence, danger, _) in zip(tests, predicted, strict=True):
                 cv_predictions.append(
                     {**example, "predicted": intent, "confidence": confidence, "danger": danger}
                 )
