@@ -60,6 +60,10 @@ FIRST_DEVELOPMENT_SET = 4
 
 
 def development(name: str) -> bool:
+    """heldout_v4 and later, and the everyday probes once measured (eval/everyday_*: ordinary
+    texts the danger sets' hard negatives do not cover, such as romanised greetings)."""
+    if name.startswith("everyday_"):
+        return True
     match = re.fullmatch(r"heldout_v(\d+)", name)
     return bool(match) and int(match.group(1)) >= FIRST_DEVELOPMENT_SET
 

@@ -31,6 +31,8 @@ DANGER = "report_danger"
 # Blind sets committed for a later change: left out until that change is measured on them
 # (then removed from here, measured once, and development sets from the next blind set on).
 NOT_YET = {"heldout_v23"}
+# The keys of a held-out file, and the label each is measured as.
+LABELS = {"danger": "danger", "not_danger": "not_danger", "everyday": "not_danger"}
 
 
 def load_examples() -> list[dict]:
@@ -133,15 +135,20 @@ def main() -> None:
 
     heldout: list[dict] = []
     # Every held-out set in eval/ (heldout, heldout_v2, ...): a new set is measured once committed.
+    # The everyday probes (eval/everyday_*: ordinary texts, "everyday", none of them danger) are
+    # read as not-danger texts.
     sets = sorted(
-        p for p in (ROOT / "eval").glob("heldout*") if p.is_dir() and p.name not in NOT_YET
+        p
+        for pattern in ("heldout*", "everyday_*")
+        for p in (ROOT / "eval").glob(pattern)
+        if p.is_dir() and p.name not in NOT_YET
     )
     for folder in sets:
         name = folder.name
         for path in sorted(folder.glob("*.yml")):
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            for label in ("danger", "not_danger"):
-                for text in data.get(label) or []:
+            for key, label in LABELS.items():
+                for text in data.get(key) or []:
                     heldout.append(
                         {"set": name, "language": path.stem, "label": label, "text": str(text)}
                     )
