@@ -168,13 +168,9 @@ def test_the_machine_decides_as_the_support_vector_machine_it_was_fitted_as():
             "here po",
             "en",
         ),
-        (
-            "meu colega levou choque na obra e ta caido no chão sem responder, o encarregado "
-            "mandou todo mundo voltar pro trabalho",
-            "pt",
-        ),
         # (A boat with passports held, the third example here before NLU data round eight
-        # taught the n-grams boats and held papers: they catch it alone now.)
+        # taught the n-grams boats and held papers, and a Portuguese worker with an electric
+        # shock the foreman ignores, before round ten: the n-grams catch both alone now.)
         (
             "нас привезли на квартиру, говорили будем официантками, а теперь сказали надо "
             "обслуживать мужчин, первый уже пришёл",
