@@ -63,6 +63,7 @@ KNOWN_GRAMS = 0.75
 ROMANISED = frozenset({"ar", "ru", "zh", "ko"})
 ROMANISED_WORDS = 0.15
 ROMANISED_GRAMS = 0.5
+ROMANISED_MOST_WORDS = 0.75
 WORLD_SURE = 0.995
 # Shared letter sequences still speak for our language while lingua is unsure of its own
 # verdict ("jai besoin daide" is Basque to it, at little confidence).
@@ -212,10 +213,18 @@ def _ours(body: Body, best: ngrams.Guess | None, world_confidence: float) -> str
     if best is None or _foreign_letters(body, best.language):
         return "theirs"
     words = _known_words(body, best.language)
-    if words >= KNOWN_WORDS:
+    # Typed in Latin letters, a neighbour shares our words: "szef zabral moj paszport" (Polish,
+    # lingua 0.98) has two of its four words in our Russian translit examples. While lingua is
+    # sure of another language, most words must be ours ("ya ne mogu uiti s raboty", 5 of 6,
+    # is Tswana to lingua at 0.89); else the looser test below.
+    # Shared letter sequences never make such a text ours: "nie placa mi za prace" (Polish,
+    # lingua 0.72) shares three quarters of them with translit.
+    latin = best.language in ROMANISED and ngrams.romanised(body.normalised, best.language)
+    latin_neighbour = latin and world_confidence >= GRAMS_RESCUE_BELOW
+    if words >= (ROMANISED_MOST_WORDS if latin_neighbour else KNOWN_WORDS):
         return "ours"
     grams = _known_grams(body, best.language)
-    if world_confidence < GRAMS_RESCUE_BELOW and grams >= KNOWN_GRAMS:
+    if world_confidence < GRAMS_RESCUE_BELOW and grams >= KNOWN_GRAMS and not latin:
         return "ours"
     if (
         best.language in ROMANISED
