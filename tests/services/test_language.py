@@ -95,6 +95,7 @@ def test_naming_a_language_asks_the_pending_question_again_in_it(app, phone, fak
         ("안녕하세요", "ko"),
         ("مرحبا", "ar"),
         ("xin chào", "vi"),
+        ("xin chao", "vi"),  # without tone marks: to the n-grams, as much pinyin as Vietnamese
         ("hello", "en"),
     ],
 )
@@ -160,6 +161,16 @@ def test_languages_we_do_not_speak_are_identified(text, other):
 )
 def test_russian_stays_russian(text):
     assert identify_language(Body.of(text)).language == "ru"
+
+
+@pytest.mark.parametrize("text", ["need ko ng lawyer po", "help po", "pls help, nasa bahay ako ng amo"])
+def test_taglish_is_tagalog(text):
+    assert detect_language(Body.of(text)) == "tl"
+
+
+@pytest.mark.parametrize("text", ["I need a lawyer", "need help", "ano", "my boss took my passport"])
+def test_english_without_a_tagalog_particle_stays_english(text):
+    assert detect_language(Body.of(text)) in {"en", None}
 
 
 def test_indonesian_is_not_taken_for_tagalog():

@@ -91,7 +91,32 @@ def identify_language(body: Body) -> Detection:
     other = _other_language(body, best)
     if other is not None:
         return other
-    return Detection(language=_supported_language(body, best))
+    return Detection(language=_code_switched(body, _supported_language(body, best)))
+
+
+def _code_switched(body: Body, language: str | None) -> str | None:
+    """The language a code-switched text belongs to: Taglish read as English is Tagalog when it
+    has a Tagalog particle or pronoun ("need ko ng lawyer po"). A Filipino texter who mixes
+    English in gets the bot in Tagalog, which they wrote; one who writes English gets English."""
+    switches = _code_switches().get(language or "")
+    if not switches:
+        return language
+    words = set(body.normalised.split())
+    for code, markers in switches:
+        if words & markers:
+            return code
+    return language
+
+
+@cache
+def _code_switches() -> dict[str, list[tuple[str, frozenset[str]]]]:
+    found: dict[str, list[tuple[str, frozenset[str]]]] = {}
+    for code, data in _supported_data().items():
+        switch = data.get("code_switch")
+        if switch:
+            words = frozenset(normalise(str(w)) for w in switch["words"])
+            found.setdefault(str(switch["into"]), []).append((code, words))
+    return found
 
 
 def detect_language(body: Body) -> str | None:
