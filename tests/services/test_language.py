@@ -163,12 +163,16 @@ def test_russian_stays_russian(text):
     assert identify_language(Body.of(text)).language == "ru"
 
 
-@pytest.mark.parametrize("text", ["need ko ng lawyer po", "help po", "pls help, nasa bahay ako ng amo"])
+@pytest.mark.parametrize(
+    "text", ["need ko ng lawyer po", "help po", "pls help, nasa bahay ako ng amo"]
+)
 def test_taglish_is_tagalog(text):
     assert detect_language(Body.of(text)) == "tl"
 
 
-@pytest.mark.parametrize("text", ["I need a lawyer", "need help", "ano", "my boss took my passport"])
+@pytest.mark.parametrize(
+    "text", ["I need a lawyer", "need help", "ano", "my boss took my passport"]
+)
 def test_english_without_a_tagalog_particle_stays_english(text):
     assert detect_language(Body.of(text)) in {"en", None}
 
