@@ -164,7 +164,8 @@ def test_russian_stays_russian(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["need ko ng lawyer po", "help po", "pls help, nasa bahay ako ng amo"]
+    "text",
+    ["need ko ng lawyer po", "help po", "pls help, nasa bahay ako ng amo", "hi po", "good pm po"],
 )
 def test_taglish_is_tagalog(text):
     assert detect_language(Body.of(text)) == "tl"

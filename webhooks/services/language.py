@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
-from webhooks.i18n import language_data, supported_languages
+from webhooks.i18n import SOURCE_LANGUAGE, language_data, supported_languages
 from webhooks.services import ngrams
 from webhooks.services.text import Body, normalise
 
@@ -97,25 +97,30 @@ def identify_language(body: Body) -> Detection:
 def _code_switched(body: Body, language: str | None) -> str | None:
     """The language a code-switched text belongs to: Taglish read as English is Tagalog when it
     has a Tagalog particle or pronoun ("need ko ng lawyer po"). A Filipino texter who mixes
-    English in gets the bot in Tagalog, which they wrote; one who writes English gets English."""
-    switches = _code_switches().get(language or "")
+    English in gets the bot in Tagalog, which they wrote; one who writes English gets English.
+    A text too short to read ("hi po", "good pm po") would be answered in English, the source
+    language, so the same words move it, except those that are words of another language we
+    speak too ("ano" is a Portuguese year, "sana" Spanish), which move only a text read as
+    English."""
+    switches = _code_switches().get(language or SOURCE_LANGUAGE)
     if not switches:
         return language
     words = set(body.normalised.split())
-    for code, markers in switches:
-        if words & markers:
+    for code, markers, shared in switches:
+        if words & (markers if language is not None else markers - shared):
             return code
     return language
 
 
 @cache
-def _code_switches() -> dict[str, list[tuple[str, frozenset[str]]]]:
-    found: dict[str, list[tuple[str, frozenset[str]]]] = {}
+def _code_switches() -> dict[str, list[tuple[str, frozenset[str], frozenset[str]]]]:
+    found: dict[str, list[tuple[str, frozenset[str], frozenset[str]]]] = {}
     for code, data in _supported_data().items():
         switch = data.get("code_switch")
         if switch:
             words = frozenset(normalise(str(w)) for w in switch["words"])
-            found.setdefault(str(switch["into"]), []).append((code, words))
+            shared = frozenset(normalise(str(w)) for w in switch.get("shared") or [])
+            found.setdefault(str(switch["into"]), []).append((code, words, shared))
     return found
 
 
