@@ -210,6 +210,9 @@ def test_romanised_texts_that_half_fit_stay_undecided(text):
         ("ya ne mogu uiti s raboty", "ru"),
         ("na staroi rabote nas zapirali na noch", "ru"),
         ("salam ana ahtaj musaada", "ar"),
+        # Swahili to lingua at 0.97: three of its five words and 99% of its letter sequences
+        # are in our romanised Korean examples.
+        ("annyeonhaseyo chinguga i beonho allyeojwosseoyo", "ko"),
     ],
 )
 def test_languages_written_in_latin_letters_are_still_ours(text, language):

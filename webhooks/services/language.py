@@ -64,6 +64,7 @@ ROMANISED = frozenset({"ar", "ru", "zh", "ko"})
 ROMANISED_WORDS = 0.15
 ROMANISED_GRAMS = 0.5
 ROMANISED_MOST_WORDS = 0.75
+ROMANISED_SURE_GRAMS = 0.95
 WORLD_SURE = 0.995
 # Shared letter sequences still speak for our language while lingua is unsure of its own
 # verdict ("jai besoin daide" is Basque to it, at little confidence).
@@ -254,6 +255,11 @@ def _ours(body: Body, best: ngrams.Guess | None, world_confidence: float) -> str
     if words >= (ROMANISED_MOST_WORDS if latin_neighbour else KNOWN_WORDS):
         return "ours"
     grams = _known_grams(body, best.language)
+    # Or half of them, when nearly all its letter sequences are ours too: "annyeonhaseyo
+    # chinguga i beonho allyeojwosseoyo" (Korean, 3 of 5 words, 99% of its sequences) is Swahili
+    # to lingua at 0.97; the Polish above has 66% of them in our Russian translit.
+    if latin_neighbour and words >= KNOWN_WORDS and grams >= ROMANISED_SURE_GRAMS:
+        return "ours"
     if world_confidence < GRAMS_RESCUE_BELOW and grams >= KNOWN_GRAMS and not latin:
         return "ours"
     if (
