@@ -99,16 +99,15 @@ def _code_switched(body: Body, language: str | None) -> str | None:
     """The language a code-switched text belongs to: Taglish read as English is Tagalog when it
     has a Tagalog particle or pronoun ("need ko ng lawyer po"). A Filipino texter who mixes
     English in gets the bot in Tagalog, which they wrote; one who writes English gets English.
-    A text too short to read ("hi po", "good pm po") would be answered in English, the source
-    language, so the same words move it, except those that are words of another language we
-    speak too ("ano" is a Portuguese year, "sana" Spanish), which move only a text read as
-    English."""
+    A text too short to read ("hi po", "good pm po") is taken as English, the source language,
+    so the same words move it, except those that are words of another language we speak too
+    ("ano" is a Portuguese year, "sana" Spanish), which move only a text read as English."""
     switches = _code_switches().get(language or SOURCE_LANGUAGE)
     if not switches:
         return language
     words = set(body.normalised.split())
-    for code, markers, shared in switches:
-        if words & (markers if language is not None else markers - shared):
+    for code, markers, unshared in switches:
+        if words & (markers if language is not None else unshared):
             return code
     return language
 
@@ -121,7 +120,7 @@ def _code_switches() -> dict[str, list[tuple[str, frozenset[str], frozenset[str]
         if switch:
             words = frozenset(normalise(str(w)) for w in switch["words"])
             shared = frozenset(normalise(str(w)) for w in switch.get("shared") or [])
-            found.setdefault(str(switch["into"]), []).append((code, words, shared))
+            found.setdefault(str(switch["into"]), []).append((code, words, words - shared))
     return found
 
 
