@@ -6,8 +6,8 @@
   "danger now" set aside below a layer margin of -2), and all three weighed together (what the
   app and the engine's gate do now: webhooks/services/danger_decision.py), with false-alarm
   rates on the not-danger texts; and "number": the emergency number in the reply, by the one
-  decision or, for a text it left close to its bar, the line for the unsure, or the line before
-  medical resources.
+  decision or, for a text it left close to its bar or whose "danger now" from the NLU it set
+  aside, the line for the unsure, or the line before medical resources.
 - Mean SMS segments of the reply catalog per language.
 """
 
@@ -99,7 +99,9 @@ def danger_table(name: str, items: list[dict]) -> None:
             "model": margin > 0,
             "any": old_rule(lexicon, nlu, margin),
             "all": decided,
-            "number": decided or assessment.unsure or medical(row),
+            # The line for the unsure: the app's score close to the bar, or the NLU's danger
+            # set aside by the decision (the engine says so: bot/channel.py).
+            "number": decided or assessment.unsure or (nlu and not decided) or medical(row),
         }
 
     for language, rows in sorted(heldout.items()):

@@ -6,7 +6,7 @@ import logging
 
 logging.disable(logging.WARNING)
 
-from components.danger_gate import DangerGate  # noqa: E402
+from components.danger_gate import SET_ASIDE_KEY, DangerGate  # noqa: E402
 from rasa.shared.nlu.training_data.message import Message  # noqa: E402
 
 RANKING = [
@@ -31,6 +31,16 @@ def intent_after(text: str, metadata: object, ranking: list[dict] | None = None)
         message.set("intent", dict(ranking[0]), add_to_output=True)
         message.set("intent_ranking", [dict(r) for r in ranking], add_to_output=True)
     return gate.process([message])[0].get("intent")["name"]
+
+
+def set_aside(text: str, metadata: object, ranking: list[dict] | None = None) -> float | None:
+    gate = DangerGate(DangerGate.get_default_config())
+    message = parsed(text, metadata)
+    if ranking is not None:
+        message.set("intent", dict(ranking[0]), add_to_output=True)
+        message.set("intent_ranking", [dict(r) for r in ranking], add_to_output=True)
+    score = gate.process([message])[0].get(SET_ASIDE_KEY)
+    return None if score is None else round(score, 2)
 
 
 def evidence(score: float) -> dict:
@@ -79,6 +89,13 @@ def main() -> None:
     assert intent_after("/report_danger", evidence(-9.0)) == "report_danger"
     # Other intents well below zero are not touched.
     assert intent_after("hello", evidence(-9.0), [{"name": "greet", "confidence": 0.9}]) == "greet"
+    # The parse says when the NLU's first intent, danger, was set aside (the app gives the line
+    # for the unsure), and only then.
+    assert set_aside(text, evidence(-3.5)) == -3.35  # -3.5 + the NLU's 0.15
+    assert set_aside(text, evidence(2.0)) is None  # decided danger
+    assert set_aside("they are outside", evidence(-3.5), other) is None  # the NLU said otherwise
+    assert set_aside(text, None) is None  # no evidence: the NLU's word stands
+    assert set_aside("/report_danger", evidence(-9.0)) is None
     print("danger gate: ok")
 
 

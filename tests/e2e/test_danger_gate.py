@@ -3,8 +3,10 @@
 A tenant asking whether a landlord's threat to change the locks is legal: the NLU alone calls it
 "danger now"; the app's evidence (its learned layer, no lexicon hit) sits far below the bar and
 travels with the message as metadata; the engine's danger gate (bot/components/danger_gate.py)
-adds the NLU's terms, and the sum stays below zero: not danger. What is danger whatever the NLU
-could say the app forces itself.
+adds the NLU's terms, and the sum stays below zero: not danger. The engine's channel then tells
+the app that the NLU's danger was set aside, and the texter gets the number on one line before
+the usual answer (bot/channel.py). What is danger whatever the NLU could say the app forces
+itself.
 
 The text the gate is shown on has to be one today's NLU gets wrong: a survivor writing years
 later ("SAFE_NOW") was, until NLU data round seven taught the NLU itself; it stays as a check.
@@ -17,6 +19,9 @@ import uuid
 import requests
 
 from scripts.devstack import Stack
+from webhooks.wording import DANGER_SAFETY_NET
+
+LINE = DANGER_SAFETY_NET.format(emergency_number="911")
 
 GATED = (
     "landlord threatened to change the locks if im late with rent again, can he do that? "
@@ -44,18 +49,49 @@ def test_the_nlu_alone_calls_it_danger(stack: Stack) -> None:
     assert parse(stack, GATED) == "report_danger"
 
 
-def said(stack: Stack, text: str, metadata: dict) -> list:
+def payloads(stack: Stack, text: str, metadata: dict | None) -> list[dict]:
     """What the engine answers through its REST channel (which hands metadata to the NLU;
     /model/parse does not)."""
     token = stack.environment()["HOTLINE_ENGINE_TOKEN"]
+    body: dict = {"sender": uuid.uuid4().hex, "message": text}
+    if metadata is not None:
+        body["metadata"] = metadata
     response = requests.post(
-        f"{stack.rasa_url}/webhooks/rest/webhook",
-        params={"token": token},
-        json={"sender": uuid.uuid4().hex, "message": text, "metadata": metadata},
-        timeout=30,
+        f"{stack.rasa_url}/webhooks/rest/webhook", params={"token": token}, json=body, timeout=30
     )
     response.raise_for_status()
-    return [m.get("custom", {}).get("say") for m in response.json()]
+    return [m.get("custom", {}) for m in response.json()]
+
+
+def said(stack: Stack, text: str, metadata: dict) -> list:
+    return [p.get("say") for p in payloads(stack, text, metadata)]
+
+
+UNSURE = {"do": "danger_unsure"}
+
+
+def test_the_engine_says_when_the_gate_set_the_nlus_danger_aside(stack: Stack) -> None:
+    """bot/channel.py: after the bot's answer, the verdict the app gives the line for."""
+    weights = {"nlu": 0.2, "nlu_top": 0.4}
+    answer = payloads(stack, GATED, {"danger_evidence": {"score": -5.0, **weights}})
+    assert answer[-1] == UNSURE and len(answer) > 1, answer
+    assert {"say": "utter_danger"} not in answer
+    # Not when the NLU put something else first, nor when the decision is danger, nor when
+    # there is no evidence to decide with (the NLU's word stands).
+    shelter = "where is the nearest shelter"
+    assert UNSURE not in payloads(stack, shelter, {"danger_evidence": {"score": -5.0, **weights}})
+    assert UNSURE not in payloads(stack, GATED, {"danger_evidence": {"score": 3.0, **weights}})
+    assert UNSURE not in payloads(stack, GATED, None)
+
+
+def test_the_channel_refuses_a_request_without_a_message(stack: Stack) -> None:
+    token = stack.environment()["HOTLINE_ENGINE_TOKEN"]
+    for body in ({"sender": "x"}, {"message": "hi"}, {"sender": "x", "message": 5}, [1]):
+        response = requests.post(
+            f"{stack.rasa_url}/webhooks/rest/webhook", params={"token": token}, json=body
+        )
+        assert response.status_code == 400, body
+        assert "required" in response.json()["error"]
 
 
 def test_the_gate_decides_both_ways_on_the_evidence(stack: Stack) -> None:
@@ -70,10 +106,15 @@ def test_the_gate_decides_both_ways_on_the_evidence(stack: Stack) -> None:
     assert "utter_danger" in said(stack, shelter, {"danger_evidence": {"score": 3.0, **weights}})
 
 
-def test_the_gate_sets_the_nlus_danger_aside(stack: Stack, make_texter) -> None:
+def test_the_gate_sets_the_nlus_danger_aside_and_the_texter_gets_the_line(
+    stack: Stack, make_texter
+) -> None:
+    """Not the danger path (no urgent risk, no danger reply), but the NLU read danger: the
+    number first, on one line, and the usual answer after it."""
     texter = make_texter()
     replies = texter.send(GATED)
-    assert replies and not any("911" in r for r in replies), replies
+    assert len(replies) >= 2 and replies[0] == LINE, replies
+    assert not any("911" in r for r in replies[1:]), replies
     assert texter.conversation()["risk"] != "urgent"
 
 

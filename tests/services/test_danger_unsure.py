@@ -73,6 +73,27 @@ def test_the_engine_deciding_danger_gets_its_own_reply_not_the_line_too(
     assert _risk(app) == RiskLevel.URGENT
 
 
+def test_the_nlus_danger_set_aside_by_the_engine_gets_the_line(
+    app, phone, fake_engine, monkeypatch
+):
+    """The engine's NLU put danger first and the decision set it aside (bot/channel.py says
+    so after the bot's answer): the number first, the usual answer, no danger path."""
+    _assessed(monkeypatch, unsure=False)
+    fake_engine.replies = ["utter_offer_screening", {"do": "danger_unsure"}]
+    replies = phone.replies(phone.send("landlord says hell change the locks if im late"))
+    assert replies == [LINE, english("utter_offer_screening")]
+    assert _risk(app) != RiskLevel.URGENT
+    # Once, when the app is unsure too; never over an answer that carries the number.
+    _assessed(monkeypatch, unsure=True)
+    fake_engine.replies = ["utter_offer_screening", {"do": "danger_unsure"}]
+    assert phone.replies(phone.send("he locks the door at night")) == [
+        LINE,
+        english("utter_offer_screening"),
+    ]
+    fake_engine.replies = ["utter_greet", {"do": "danger_unsure"}]
+    assert phone.replies(phone.send("hi")) == [english("utter_greet")]
+
+
 # The stand-in decision of test_danger_decision, with bars for the line.
 DECISION = dataclasses.replace(STAND_IN, soft=-1.5, soft_by_language={"vi": -1.0, "ar": -2.0})
 

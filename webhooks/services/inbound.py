@@ -256,8 +256,10 @@ def _handle(
     if danger:
         # The engine answered without the number: the safety net adds it, first.
         replies.insert(0, _system(wording.DANGER_SAFETY_NET, language))
-    elif assessment.unsure:
-        # Close to danger, not decided: the number, first, and the usual answer after it.
+    elif assessment.unsure or any(_unsure(step) for step in steps):
+        # Close to danger, not decided: the number, first, and the usual answer after it. The
+        # app's evidence close to the bar, or the engine's NLU read danger first and the
+        # decision set it aside (bot/channel.py).
         DANGER_UNSURE.inc()
         replies.insert(0, _system(wording.DANGER_SAFETY_NET, language))
     elif any(_medical(step) for step in steps):
@@ -265,6 +267,10 @@ def _handle(
         # before the list of clinics.
         replies.insert(0, _system(wording.MEDICAL_EMERGENCY, language))
     return replies, []
+
+
+def _unsure(step: Step) -> bool:
+    return isinstance(step, Do) and step.command == "danger_unsure"
 
 
 def _medical(step: Step) -> bool:
@@ -338,6 +344,8 @@ def _apply(conversation: Conversation, step: Step, language: str | None) -> Repl
         escalation.hand_to_staff(conversation)
     elif step.command == "consent_declined":
         escalation.record_consent(conversation, False)
+    elif step.command == "danger_unsure":
+        pass  # a verdict, not an action: read with the replies (_handle)
     elif step.command == "record_screening":
         answers = step.arguments.get("answers")
         screening.record_screening(conversation, answers if isinstance(answers, dict) else {})
