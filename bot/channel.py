@@ -22,6 +22,7 @@ from asyncio import CancelledError
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from components.danger_gate import SET_ASIDE_KEY
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
@@ -29,7 +30,6 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 log = logging.getLogger(__name__)
-SET_ASIDE_KEY = "danger_set_aside"  # as components/danger_gate.py writes it into the parse
 UNSURE = {"do": "danger_unsure"}
 
 

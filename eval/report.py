@@ -101,7 +101,7 @@ def danger_table(name: str, items: list[dict]) -> None:
             "all": decided,
             # The line for the unsure: the app's score close to the bar, or the NLU's danger
             # set aside by the decision (the engine says so: bot/channel.py).
-            "number": decided or assessment.unsure or (nlu and not decided) or medical(row),
+            "number": decided or assessment.unsure or nlu or medical(row),
         }
 
     for language, rows in sorted(heldout.items()):

@@ -24,22 +24,21 @@ def parsed(text: str, metadata: object) -> Message:
     return message
 
 
-def intent_after(text: str, metadata: object, ranking: list[dict] | None = None) -> str:
+def gated(text: str, metadata: object, ranking: list[dict] | None = None) -> Message:
     gate = DangerGate(DangerGate.get_default_config())
     message = parsed(text, metadata)
     if ranking is not None:
         message.set("intent", dict(ranking[0]), add_to_output=True)
         message.set("intent_ranking", [dict(r) for r in ranking], add_to_output=True)
-    return gate.process([message])[0].get("intent")["name"]
+    return gate.process([message])[0]
+
+
+def intent_after(text: str, metadata: object, ranking: list[dict] | None = None) -> str:
+    return gated(text, metadata, ranking).get("intent")["name"]
 
 
 def set_aside(text: str, metadata: object, ranking: list[dict] | None = None) -> float | None:
-    gate = DangerGate(DangerGate.get_default_config())
-    message = parsed(text, metadata)
-    if ranking is not None:
-        message.set("intent", dict(ranking[0]), add_to_output=True)
-        message.set("intent_ranking", [dict(r) for r in ranking], add_to_output=True)
-    score = gate.process([message])[0].get(SET_ASIDE_KEY)
+    score = gated(text, metadata, ranking).get(SET_ASIDE_KEY)
     return None if score is None else round(score, 2)
 
 
