@@ -162,15 +162,11 @@ def test_the_machine_decides_as_the_support_vector_machine_it_was_fitted_as():
 @pytest.mark.parametrize(
     ("text", "language"),
     [
-        (
-            "Agent called my tatay in Iloilo and said I will finish the contract or they will "
-            "'take care' of the family. He was crying on the phone and I can't do anything from "
-            "here po",
-            "en",
-        ),
         # (A boat with passports held, the third example here before NLU data round eight
-        # taught the n-grams boats and held papers, and a Portuguese worker with an electric
-        # shock the foreman ignores, before round ten: the n-grams catch both alone now.)
+        # taught the n-grams boats and held papers, a Portuguese worker with an electric
+        # shock the foreman ignores, before round ten, and a Filipino whose agent will "take
+        # care" of the family, before round thirteen taught indirect threats to family: the
+        # n-grams catch them alone now.)
         (
             "нас привезли на квартиру, говорили будем официантками, а теперь сказали надо "
             "обслуживать мужчин, первый уже пришёл",
