@@ -201,15 +201,15 @@ def test_vietnamese_is_scored_by_the_ngrams_alone():
         ("صاحبتي طلعت من عند المدام", "ar", False),
         ("bei qiang po xi le na ge bai fen", "zh", True),
         ("jigeum gadhyeo isseoyo yeogwon ppaetgyeosseoyo", "ko", True),
-        ("menya zaperli v podvale", "ru", True),
+        # (Russian in Latin letters is read back into Cyrillic first: test_transliteration.py.)
         ("меня заперли в подвале", "ru", False),
         ("they locked me in the basement", "en", False),
     ],
 )
 def test_romanised_text_is_scored_by_the_ngrams_alone(text, language, latin):
-    """The encoder learned Arabic, Chinese, Korean and Russian in their own scripts; Arabizi,
-    pinyin and transliteration are foreign to it (an Arabizi shelter question scored as danger
-    by it alone took a scripted conversation off its path)."""
+    """The encoder learned Arabic, Chinese and Korean in their own scripts; Arabizi, pinyin and
+    romanised Korean are foreign to it (an Arabizi shelter question scored as danger by it alone
+    took a scripted conversation off its path)."""
     layer = danger_model.model()
     body = Body.of(text)
     assert danger_model.romanised(body.normalised, language) is latin

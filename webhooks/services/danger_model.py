@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 from webhooks.services import ngrams
 from webhooks.services.ngrams import romanised
 from webhooks.services.text import Body, normalise
+from webhooks.services.transliteration import to_cyrillic
 
 if TYPE_CHECKING:
     import numpy as np
@@ -261,9 +262,13 @@ class LearnedLayer:
         """The two scorers' own figures: the n-gram log-odds, and the sentence machine's
         decision value (None when the encoder is unavailable, failed, or does not know the
         conversation's language). The text must not be empty."""
+        # Russian typed in Latin letters is read back into Cyrillic, where both scorers know it
+        # (transliteration.py); the text as written is what is stored and sent on.
+        if language == "ru" and romanised(body.normalised, language):
+            body = Body.of(to_cyrillic(body.bounded))
         ngram_logit = _logit(self.ngrams.probability(body.normalised))
-        # The encoder learned Arabic, Chinese, Korean and Russian in their own scripts: typed in
-        # Latin letters they are foreign to it too, and the n-grams decide alone.
+        # The encoder learned Arabic, Chinese and Korean in their own scripts: typed in Latin
+        # letters they are foreign to it too, and the n-grams decide alone.
         if (
             self.machine is not None
             and language not in NGRAMS_ONLY_LANGUAGES

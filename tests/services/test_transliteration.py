@@ -1,0 +1,57 @@
+"""Russian typed in Latin letters, read back into Cyrillic for the danger layer
+(webhooks/services/transliteration.py, danger_model.LearnedLayer.scores)."""
+
+from __future__ import annotations
+
+import pytest
+
+from webhooks.services import danger_model
+from webhooks.services.text import Body
+from webhooks.services.transliteration import to_cyrillic
+
+
+@pytest.mark.parametrize(
+    ("latin", "cyrillic"),
+    [
+        ("menya zaperli v podvale", "меня заперли в подвале"),
+        ("ja ne mogu vyjti", "я не могу выйти"),  # j for й and я
+        ("on menya b'yot", "он меня бьёт"),  # the apostrophe for ь
+        ("shchas pridut", "щас придут"),  # longest sequence first
+        ("4to mne delat", "что мне делат"),  # a digit for a letter beside letters
+        ("m9so", "мясо"),
+        ("zhara 40 gradusov", "жара 40 градусов"),  # numbers stay numbers
+        ("Pomogite!!", "помогите!!"),
+    ],
+)
+def test_latin_letters_are_read_as_russian(latin, cyrillic):
+    assert to_cyrillic(latin) == cyrillic
+
+
+def test_text_without_latin_letters_is_kept():
+    assert to_cyrillic("меня бьют 😢 112") == "меня бьют 😢 112"
+
+
+def test_the_layer_reads_russian_translit_in_cyrillic_with_both_scorers():
+    layer = danger_model.model()
+    if layer.machine is None:
+        pytest.skip("the sentence encoder is not available")
+    latin = Body.of("hozyain zaper nas v podvale i zabral pasporta, ne vypuskaet")
+    cyrillic = Body.of(to_cyrillic(latin.bounded))
+    ngram_logit, sentence = layer.scores(latin, "ru")
+    # Read as written, a Latin-letter text is foreign to the encoder and gets no sentence score;
+    # read back into Cyrillic it gets one, the same as the Cyrillic text's.
+    assert sentence is not None
+    assert (ngram_logit, sentence) == layer.scores(cyrillic, "ru")
+    assert layer.margin(latin, "ru") > 0
+    # The body itself is untouched: what is stored and sent on is the text as written.
+    assert latin.raw.startswith("hozyain")
+
+
+def test_only_russian_is_read_back():
+    layer = danger_model.model()
+    # Arabizi and pinyin have no reading back: the n-grams decide alone, as before.
+    assert layer.scores(Body.of("el kafeel 2afal 3alayna el bab"), "ar")[1] is None
+    assert layer.scores(Body.of("laoban ba women suo zai li mian"), "zh")[1] is None
+    # Without the conversation's language nothing is read back.
+    text = Body.of("menya zaperli")
+    assert layer.scores(text, None)[0] != layer.scores(text, "ru")[0]
