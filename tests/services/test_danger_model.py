@@ -200,16 +200,16 @@ def test_vietnamese_is_scored_by_the_ngrams_alone():
         ("sa7bti tal3et men 3and el madam w bteddawwer 3ala makan", "ar", True),
         ("صاحبتي طلعت من عند المدام", "ar", False),
         ("bei qiang po xi le na ge bai fen", "zh", True),
-        ("jigeum gadhyeo isseoyo yeogwon ppaetgyeosseoyo", "ko", True),
-        # (Russian in Latin letters is read back into Cyrillic first: test_transliteration.py.)
+        # (Russian and Korean in Latin letters are read back into their own scripts first:
+        # test_transliteration.py.)
         ("меня заперли в подвале", "ru", False),
         ("they locked me in the basement", "en", False),
     ],
 )
 def test_romanised_text_is_scored_by_the_ngrams_alone(text, language, latin):
-    """The encoder learned Arabic, Chinese and Korean in their own scripts; Arabizi, pinyin and
-    romanised Korean are foreign to it (an Arabizi shelter question scored as danger by it alone
-    took a scripted conversation off its path)."""
+    """The encoder learned Arabic and Chinese in their own scripts; Arabizi and pinyin are
+    foreign to it (an Arabizi shelter question scored as danger by it alone took a scripted
+    conversation off its path)."""
     layer = danger_model.model()
     body = Body.of(text)
     assert danger_model.romanised(body.normalised, language) is latin

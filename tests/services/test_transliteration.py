@@ -1,5 +1,5 @@
-"""Russian typed in Latin letters, read back into Cyrillic for the danger layer
-(webhooks/services/transliteration.py, danger_model.LearnedLayer.scores)."""
+"""Russian and Korean typed in Latin letters, read back into their own scripts for the danger
+layer (webhooks/services/transliteration.py, danger_model.LearnedLayer.scores)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 
 from webhooks.services import danger_model
 from webhooks.services.text import Body
-from webhooks.services.transliteration import to_cyrillic
+from webhooks.services.transliteration import to_cyrillic, to_hangul
 
 
 @pytest.mark.parametrize(
@@ -47,7 +47,7 @@ def test_the_layer_reads_russian_translit_in_cyrillic_with_both_scorers():
     assert latin.raw.startswith("hozyain")
 
 
-def test_only_russian_is_read_back():
+def test_only_russian_and_korean_are_read_back():
     layer = danger_model.model()
     # Arabizi and pinyin have no reading back: the n-grams decide alone, as before.
     assert layer.scores(Body.of("el kafeel 2afal 3alayna el bab"), "ar")[1] is None
@@ -55,3 +55,35 @@ def test_only_russian_is_read_back():
     # Without the conversation's language nothing is read back.
     text = Body.of("menya zaperli")
     assert layer.scores(text, None)[0] != layer.scores(text, "ru")[0]
+
+
+@pytest.mark.parametrize(
+    ("latin", "hangul"),
+    [
+        ("jigeum", "지금"),  # a consonant between vowels starts the next syllable
+        ("dowajuseyo", "도와주세요"),
+        ("annyeonghaseyo", "안녕하세요"),
+        ("sajangnim i ttaeryeoyo", "사장님 이 때려요"),
+        ("yeogwon ppaetgyeosseoyo", "여권 뺃겨써요"),  # phonetic: 뺏겼어요 as it sounds
+        ("doum!! 112", "도움!! 112"),  # numbers and punctuation stay
+        ("xtz", "xtz"),  # not Korean syllables: kept as written
+    ],
+)
+def test_romanised_korean_is_read_as_hangul(latin, hangul):
+    assert to_hangul(latin) == hangul
+
+
+def test_the_layer_reads_romanised_korean_in_hangul_and_keeps_the_better_ngrams():
+    layer = danger_model.model()
+    if layer.machine is None:
+        pytest.skip("the sentence encoder is not available")
+    latin = Body.of("sajangi munul jamgasseoyo, yeogwondo gajyeogasseoyo, mot nagayo")
+    hangul = Body.of(to_hangul(latin.bounded))
+    ngram_logit, sentence = layer.scores(latin, "ko")
+    # The encoder reads the Hangul reading; the n-grams the better of the two readings, since
+    # romanisation follows the sound and the Hangul reading is misspelt where it does.
+    assert sentence == layer.scores(hangul, "ko")[1]
+    assert ngram_logit == max(
+        danger_model._logit(layer.ngrams.probability(latin.normalised)),
+        danger_model._logit(layer.ngrams.probability(hangul.normalised)),
+    )

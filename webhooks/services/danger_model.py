@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 from webhooks.services import ngrams
 from webhooks.services.ngrams import romanised
 from webhooks.services.text import Body, normalise
-from webhooks.services.transliteration import to_cyrillic
+from webhooks.services.transliteration import to_cyrillic, to_hangul
 
 if TYPE_CHECKING:
     import numpy as np
@@ -85,6 +85,10 @@ SENTENCE_WEIGHT = 1.0
 # training examples, vi had the highest false alarms of all (0.083). Tagalog, also outside the
 # encoder's languages, gained there (0.900 / 0.071 -> 0.929 / 0.086) and keeps it.
 NGRAMS_ONLY_LANGUAGES = frozenset({"vi"})
+# Romanised text read back into its own script before scoring (transliteration.py), and the
+# languages whose n-grams also read it as written (Korean: the reading back is phonetic).
+READ_BACK = {"ru": to_cyrillic, "ko": to_hangul}
+KEEP_WRITTEN_NGRAMS = frozenset({"ko"})
 FOLDS = 5
 # The threshold is the score above which the cross-validated false alarms on the examples of
 # other intents stay within this share (the danger path costs a false alarm a reply with the
@@ -262,13 +266,18 @@ class LearnedLayer:
         """The two scorers' own figures: the n-gram log-odds, and the sentence machine's
         decision value (None when the encoder is unavailable, failed, or does not know the
         conversation's language). The text must not be empty."""
-        # Russian typed in Latin letters is read back into Cyrillic, where both scorers know it
-        # (transliteration.py); the text as written is what is stored and sent on.
-        if language == "ru" and romanised(body.normalised, language):
-            body = Body.of(to_cyrillic(body.bounded))
+        # Russian and Korean typed in Latin letters are read back into their own scripts, where
+        # the encoder knows them (transliteration.py); the text as written is what is stored and
+        # sent on. Korean's reading back follows the sound, not the spelling: its n-grams keep
+        # the better of the two readings.
+        written = body
+        if language in READ_BACK and romanised(body.normalised, language):
+            body = Body.of(READ_BACK[language](body.bounded))
         ngram_logit = _logit(self.ngrams.probability(body.normalised))
-        # The encoder learned Arabic, Chinese and Korean in their own scripts: typed in Latin
-        # letters they are foreign to it too, and the n-grams decide alone.
+        if language in KEEP_WRITTEN_NGRAMS and body is not written:
+            ngram_logit = max(ngram_logit, _logit(self.ngrams.probability(written.normalised)))
+        # The encoder learned Arabic and Chinese in their own scripts: Arabizi and pinyin are
+        # foreign to it too, and the n-grams decide alone.
         if (
             self.machine is not None
             and language not in NGRAMS_ONLY_LANGUAGES
