@@ -197,19 +197,19 @@ def test_vietnamese_is_scored_by_the_ngrams_alone():
 @pytest.mark.parametrize(
     ("text", "language", "latin"),
     [
-        ("sa7bti tal3et men 3and el madam w bteddawwer 3ala makan", "ar", True),
         ("صاحبتي طلعت من عند المدام", "ar", False),
         ("bei qiang po xi le na ge bai fen", "zh", True),
-        # (Russian and Korean in Latin letters are read back into their own scripts first:
-        # test_transliteration.py.)
+        # (Russian, Korean and Arabic in Latin letters are read back into their own scripts
+        # first: test_transliteration.py.)
         ("меня заперли в подвале", "ru", False),
         ("they locked me in the basement", "en", False),
     ],
 )
 def test_romanised_text_is_scored_by_the_ngrams_alone(text, language, latin):
-    """The encoder learned Arabic and Chinese in their own scripts; Arabizi and pinyin are
-    foreign to it (an Arabizi shelter question scored as danger by it alone took a scripted
-    conversation off its path)."""
+    """The encoder learned Chinese in characters; pinyin is foreign to it (an Arabizi shelter
+    question scored as danger by the encoder alone, before Arabizi was read back into Arabic
+    letters and the n-grams kept their own reading beside it, took a scripted conversation off
+    its path)."""
     layer = danger_model.model()
     body = Body.of(text)
     assert danger_model.romanised(body.normalised, language) is latin

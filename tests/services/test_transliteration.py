@@ -1,5 +1,5 @@
-"""Russian and Korean typed in Latin letters, read back into their own scripts for the danger
-layer (webhooks/services/transliteration.py, danger_model.LearnedLayer.scores)."""
+"""Russian, Korean and Arabic typed in Latin letters, read back into their own scripts for the
+danger layer (webhooks/services/transliteration.py, danger_model.LearnedLayer.scores)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 
 from webhooks.services import danger_model
 from webhooks.services.text import Body
-from webhooks.services.transliteration import to_cyrillic, to_hangul
+from webhooks.services.transliteration import to_arabic, to_cyrillic, to_hangul
 
 
 @pytest.mark.parametrize(
@@ -47,10 +47,9 @@ def test_the_layer_reads_russian_translit_in_cyrillic_with_both_scorers():
     assert latin.raw.startswith("hozyain")
 
 
-def test_only_russian_and_korean_are_read_back():
+def test_pinyin_is_not_read_back():
     layer = danger_model.model()
-    # Arabizi and pinyin have no reading back: the n-grams decide alone, as before.
-    assert layer.scores(Body.of("el kafeel 2afal 3alayna el bab"), "ar")[1] is None
+    # Pinyin has no reading back without a dictionary: the n-grams decide alone, as before.
     assert layer.scores(Body.of("laoban ba women suo zai li mian"), "zh")[1] is None
     # Without the conversation's language nothing is read back.
     text = Body.of("menya zaperli")
@@ -86,4 +85,32 @@ def test_the_layer_reads_romanised_korean_in_hangul_and_keeps_the_better_ngrams(
     assert ngram_logit == max(
         danger_model._logit(layer.ngrams.probability(latin.normalised)),
         danger_model._logit(layer.ngrams.probability(hangul.normalised)),
+    )
+
+
+@pytest.mark.parametrize(
+    ("arabizi", "arabic"),
+    [
+        ("3andi", "عندي"),  # digits for the letters Latin lacks
+        ("m7bousa", "محبوسا"),  # a short vowel inside a word is not written
+        ("khalli", "خلي"),
+        ("sa7bti 9alet", "سحبتي قلت"),
+        ("2 ayam", "2 ايم"),  # a number alone stays a number
+    ],
+)
+def test_arabizi_is_read_as_arabic_letters(arabizi, arabic):
+    assert to_arabic(arabizi) == arabic
+
+
+def test_the_layer_reads_arabizi_in_arabic_letters_and_keeps_the_better_ngrams():
+    layer = danger_model.model()
+    if layer.machine is None:
+        pytest.skip("the sentence encoder is not available")
+    latin = Body.of("el kafeel 2afal 3alayna el bab w akhad el basbor")
+    arabic = Body.of(to_arabic(latin.bounded))
+    ngram_logit, sentence = layer.scores(latin, "ar")
+    assert sentence == layer.scores(arabic, "ar")[1]
+    assert ngram_logit == max(
+        danger_model._logit(layer.ngrams.probability(latin.normalised)),
+        danger_model._logit(layer.ngrams.probability(arabic.normalised)),
     )

@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 from webhooks.services import ngrams
 from webhooks.services.ngrams import romanised
 from webhooks.services.text import Body, normalise
-from webhooks.services.transliteration import to_cyrillic, to_hangul
+from webhooks.services.transliteration import to_arabic, to_cyrillic, to_hangul
 
 if TYPE_CHECKING:
     import numpy as np
@@ -86,9 +86,10 @@ SENTENCE_WEIGHT = 1.0
 # encoder's languages, gained there (0.900 / 0.071 -> 0.929 / 0.086) and keeps it.
 NGRAMS_ONLY_LANGUAGES = frozenset({"vi"})
 # Romanised text read back into its own script before scoring (transliteration.py), and the
-# languages whose n-grams also read it as written (Korean: the reading back is phonetic).
-READ_BACK = {"ru": to_cyrillic, "ko": to_hangul}
-KEEP_WRITTEN_NGRAMS = frozenset({"ko"})
+# languages whose n-grams also read it as written (Korean: the reading back is phonetic;
+# Arabic: short vowels and dialect guessed).
+READ_BACK = {"ru": to_cyrillic, "ko": to_hangul, "ar": to_arabic}
+KEEP_WRITTEN_NGRAMS = frozenset({"ko", "ar"})
 FOLDS = 5
 # The threshold is the score above which the cross-validated false alarms on the examples of
 # other intents stay within this share (the danger path costs a false alarm a reply with the
@@ -266,18 +267,18 @@ class LearnedLayer:
         """The two scorers' own figures: the n-gram log-odds, and the sentence machine's
         decision value (None when the encoder is unavailable, failed, or does not know the
         conversation's language). The text must not be empty."""
-        # Russian and Korean typed in Latin letters are read back into their own scripts, where
-        # the encoder knows them (transliteration.py); the text as written is what is stored and
-        # sent on. Korean's reading back follows the sound, not the spelling: its n-grams keep
-        # the better of the two readings.
+        # Russian, Korean and Arabic typed in Latin letters are read back into their own
+        # scripts, where the encoder knows them (transliteration.py); the text as written is what
+        # is stored and sent on. Korean's and Arabic's readings back are rough (sound, not
+        # spelling; vowels guessed): their n-grams keep the better of the two readings.
         written = body
         if language in READ_BACK and romanised(body.normalised, language):
             body = Body.of(READ_BACK[language](body.bounded))
         ngram_logit = _logit(self.ngrams.probability(body.normalised))
         if language in KEEP_WRITTEN_NGRAMS and body is not written:
             ngram_logit = max(ngram_logit, _logit(self.ngrams.probability(written.normalised)))
-        # The encoder learned Arabic and Chinese in their own scripts: Arabizi and pinyin are
-        # foreign to it too, and the n-grams decide alone.
+        # The encoder learned Chinese in characters: pinyin is foreign to it, and the n-grams
+        # decide alone.
         if (
             self.machine is not None
             and language not in NGRAMS_ONLY_LANGUAGES
