@@ -72,22 +72,6 @@ def test_romanised_korean_is_read_as_hangul(latin, hangul):
     assert to_hangul(latin) == hangul
 
 
-def test_the_layer_reads_romanised_korean_in_hangul_and_keeps_the_better_ngrams():
-    layer = danger_model.model()
-    if layer.machine is None:
-        pytest.skip("the sentence encoder is not available")
-    latin = Body.of("sajangi munul jamgasseoyo, yeogwondo gajyeogasseoyo, mot nagayo")
-    hangul = Body.of(to_hangul(latin.bounded))
-    ngram_logit, sentence = layer.scores(latin, "ko")
-    # The encoder reads the Hangul reading; the n-grams the better of the two readings, since
-    # romanisation follows the sound and the Hangul reading is misspelt where it does.
-    assert sentence == layer.scores(hangul, "ko")[1]
-    assert ngram_logit == max(
-        danger_model._logit(layer.ngrams.probability(latin.normalised)),
-        danger_model._logit(layer.ngrams.probability(hangul.normalised)),
-    )
-
-
 @pytest.mark.parametrize(
     ("arabizi", "arabic"),
     [
@@ -102,15 +86,27 @@ def test_arabizi_is_read_as_arabic_letters(arabizi, arabic):
     assert to_arabic(arabizi) == arabic
 
 
-def test_the_layer_reads_arabizi_in_arabic_letters_and_keeps_the_better_ngrams():
+@pytest.mark.parametrize(
+    ("text", "language", "read_back"),
+    [
+        ("sajangi munul jamgasseoyo, yeogwondo gajyeogasseoyo, mot nagayo", "ko", to_hangul),
+        ("el kafeel 2afal 3alayna el bab w akhad el basbor", "ar", to_arabic),
+    ],
+)
+def test_the_layer_reads_korean_and_arabizi_back_and_keeps_the_better_ngrams(
+    text, language, read_back
+):
     layer = danger_model.model()
     if layer.machine is None:
         pytest.skip("the sentence encoder is not available")
-    latin = Body.of("el kafeel 2afal 3alayna el bab w akhad el basbor")
-    arabic = Body.of(to_arabic(latin.bounded))
-    ngram_logit, sentence = layer.scores(latin, "ar")
-    assert sentence == layer.scores(arabic, "ar")[1]
+    latin = Body.of(text)
+    native = Body.of(read_back(latin.bounded))
+    ngram_logit, sentence = layer.scores(latin, language)
+    # The encoder reads the reading back; the n-grams the better of the two readings, since
+    # romanisation follows the sound (Korean) or leaves vowels out (Arabic) and the reading back
+    # is misspelt where it does.
+    assert sentence == layer.scores(native, language)[1]
     assert ngram_logit == max(
         danger_model._logit(layer.ngrams.probability(latin.normalised)),
-        danger_model._logit(layer.ngrams.probability(arabic.normalised)),
+        danger_model._logit(layer.ngrams.probability(native.normalised)),
     )

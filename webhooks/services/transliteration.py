@@ -36,6 +36,7 @@ written. Pinyin cannot be read back without a dictionary: the n-grams read it al
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 # Longest first: "shch" before "sh", "ya" before "y".
@@ -73,15 +74,22 @@ _LETTERS = dict(zip("abvgdezijklmnoprstufhcwqxy'", "абвгдезийклмно
 _DIGITS = {"4": "ч", "6": "ш", "9": "я"}
 
 
-def to_cyrillic(text: str) -> str:
-    """The text with Latin letters read as Russian translit; everything else kept."""
-    text = text.lower()
+def _read_letters(
+    text: str,
+    sequences: tuple[tuple[str, str], ...],
+    letters: dict[str, str],
+    digits: dict[str, str],
+    unwritten: Callable[[str, int], bool] = lambda text, i: False,
+) -> str:
+    """Latin letters read one sequence at a time, longest first, else one letter; a digit is a
+    letter only beside a letter; ``unwritten`` says which remaining characters the script does
+    not write; anything else is kept."""
     out: list[str] = []
     i = 0
     while i < len(text):
-        for latin, cyrillic in _SEQUENCES:
+        for latin, native in sequences:
             if text.startswith(latin, i):
-                out.append(cyrillic)
+                out.append(native)
                 i += len(latin)
                 break
         else:
@@ -89,12 +97,17 @@ def to_cyrillic(text: str) -> str:
             beside_letter = (i > 0 and text[i - 1].isalpha()) or (
                 i + 1 < len(text) and text[i + 1].isalpha()
             )
-            if ch in _DIGITS and beside_letter:
-                out.append(_DIGITS[ch])
-            else:
-                out.append(_LETTERS.get(ch, ch))
+            if ch in digits and beside_letter:
+                out.append(digits[ch])
+            elif not unwritten(text, i):
+                out.append(letters.get(ch, ch))
             i += 1
     return "".join(out)
+
+
+def to_cyrillic(text: str) -> str:
+    """The text with Latin letters read as Russian translit; everything else kept."""
+    return _read_letters(text.lower(), _SEQUENCES, _LETTERS, _DIGITS)
 
 
 # Korean: the indices of Unicode's Hangul syllables, U+AC00 + (initial * 21 + vowel) * 28 + final,
@@ -284,33 +297,21 @@ _ARABIZI_LETTERS = {
 _ARABIZI_DIGITS = {"2": "ء", "3": "ع", "5": "خ", "6": "ط", "7": "ح", "8": "غ", "9": "ق"}
 
 
-def _arabizi_word(word: str) -> str:
-    out: list[str] = []
-    i = 0
-    while i < len(word):
-        for latin, arabic in _ARABIZI_SEQUENCES:
-            if word.startswith(latin, i):
-                out.append(arabic)
-                i += len(latin)
-                break
-        else:
-            ch = word[i]
-            beside_letter = (i > 0 and word[i - 1].isalpha()) or (
-                i + 1 < len(word) and word[i + 1].isalpha()
-            )
-            if ch in _ARABIZI_DIGITS and beside_letter:
-                out.append(_ARABIZI_DIGITS[ch])
-            elif ch == "a" and 0 < i < len(word) - 1:
-                pass  # a short vowel inside a word is not written
-            elif i > 0 and word[i - 1] == ch and ch not in "aeiou":
-                pass  # a doubled consonant is one letter (the shadda is not written)
-            else:
-                out.append(_ARABIZI_LETTERS.get(ch, ch))
-            i += 1
-    return "".join(out)
+def _unwritten_in_arabic(word: str, i: int) -> bool:
+    ch = word[i]
+    # A short vowel inside a word is not written; a doubled consonant is one letter (the shadda
+    # is not written).
+    return (ch == "a" and 0 < i < len(word) - 1) or (
+        i > 0 and word[i - 1] == ch and ch not in "aeiou"
+    )
 
 
 def to_arabic(text: str) -> str:
     """The text with each word of Latin letters and digits read as Arabizi; words are joined
     by single spaces, and anything not Arabizi is kept."""
-    return " ".join(_arabizi_word(word) for word in text.lower().split())
+    return " ".join(
+        _read_letters(
+            word, _ARABIZI_SEQUENCES, _ARABIZI_LETTERS, _ARABIZI_DIGITS, _unwritten_in_arabic
+        )
+        for word in text.lower().split()
+    )
