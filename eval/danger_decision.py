@@ -37,15 +37,17 @@ ROOT = Path(__file__).resolve().parent.parent
 DANGER = "report_danger"
 # Of the development sets' danger texts without a lexicon hit, kept at fitting: the lowest bar
 # at which the decision, each set left out, misses no more danger than any one layer did
-# (v4-v30, with the layer reading Arabizi back into Arabic letters, which made the layer alone
-# catch more: 0.970 missed 178 against 170, 0.971 171, 0.972 167, 0.973 163;
+# (v4-v30 with the NLU's encoder reading the app's reading back of romanised text, which made
+# the NLU alone catch more: 0.972 missed 166 against 165, 0.973 162);
+# (v4-v30 before it, with the layer reading Arabizi back into Arabic letters, which made the
+# layer alone catch more: 0.970 missed 178 against 170, 0.971 171, 0.972 167, 0.973 163;
 # before it, on v4-v29: 0.970 missed 174 against 180);
 # (v4-v19: 0.969 missed 110 against 107, 0.970 106, 0.973 97; v4-v18 with NLU data round
 # nine: 0.973 missed 91 against 88, 0.974 88, 0.975 86, 0.977 77;
 # v4-v17: 0.974 missed 81 against 78, 0.975 78; on v4-v15, 0.975 and 0.98 gave
 # the danger path to ordinary turns of the scripted conversations, a shelter question in
 # Arabizi, 'he's gone, I can talk now' in Vietnamese: make eval's conversations say).
-RECALL = 0.972
+RECALL = 0.973
 # The number when the net is unsure. A text below the bar whose score without the NLU's terms
 # (what the app knows before it asks the engine) reaches ``soft`` gets "If you are in danger now,
 # call ..." with its usual reply, no danger path. The bar: the lowest at which the decision and

@@ -29,6 +29,25 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 BATCH = 256
+# The app reads Russian, Korean and Arabic typed in Latin letters back into their own scripts
+# (webhooks/services/danger_model.py, ``read_back``) and sends the reading as message metadata
+# under this key: the encoder learned those languages in their scripts and reads the reading
+# instead of the Latin letters. The n-gram featurizers still read the text as written.
+READING_KEY = "reading"
+READING_LIMIT = 2000
+
+
+def encoded_text(message: Message) -> str | None:
+    """What the encoder reads of a message: the app's reading back when it sent one, else the
+    text."""
+    text = message.get(TEXT)
+    if not isinstance(text, str) or not text.strip():
+        return None  # a media message: no features, whatever came with it
+    metadata = message.get("metadata")
+    reading = metadata.get(READING_KEY) if isinstance(metadata, dict) else None
+    if isinstance(reading, str) and reading.strip():
+        return reading[:READING_LIMIT]
+    return text
 
 
 @cache
@@ -65,8 +84,8 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         pass
 
     def process(self, messages: list[Message]) -> list[Message]:
-        texts = [(m, m.get(TEXT)) for m in messages]
-        texts = [(m, t) for m, t in texts if isinstance(t, str) and t.strip()]
+        texts = [(m, encoded_text(m)) for m in messages]
+        texts = [(m, t) for m, t in texts if t is not None]
         for start in range(0, len(texts), BATCH):
             chunk = texts[start : start + BATCH]
             vectors = np.asarray(_encoder().encode([t for _, t in chunk]), dtype=np.float32)

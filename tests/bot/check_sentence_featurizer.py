@@ -38,6 +38,21 @@ def main() -> None:
         None,
         None,
     )
+    # The app's reading back of a romanised text (metadata "reading") is what the encoder reads.
+    translit = Message.build(text="menya ne vypuskayut iz doma")
+    translit.set("metadata", {"reading": "меня не выпускают из дома"})
+    read = featurizer.process([translit])[0].get_dense_features("text")[1].features[0]
+    assert np.allclose(read, sentence(featurizer, "меня не выпускают из дома"), atol=1e-5)
+    assert not np.allclose(read, sentence(featurizer, "menya ne vypuskayut iz doma"), atol=1e-3)
+    # A reading that is not text, or comes with no text, is not read.
+    for text, metadata in (("hola", {"reading": 5}), ("", {"reading": "меня"})):
+        message = Message.build(text=text)
+        message.set("metadata", metadata)
+        features = featurizer.process([message])[0].get_dense_features("text")[1]
+        if text:
+            assert np.allclose(features.features[0], sentence(featurizer, text), atol=1e-5)
+        else:
+            assert features is None
     print("sentence featurizer: ok")
 
 

@@ -138,3 +138,24 @@ def test_no_margin_for_a_language_we_do_not_speak(phone, fake_engine):
     # The layer was trained on our languages only: its score on Polish is noise.
     phone.send("Mój szef zabrał mi paszport i mówi, że muszę pracować dalej")
     assert "metadata" not in fake_engine.messages[-1]
+
+
+def test_romanised_russian_goes_with_its_reading_back(phone, fake_engine):
+    """The NLU's sentence encoder learned Russian in Cyrillic: a translit text of a Russian
+    conversation goes to the engine as written, with the app's reading back beside it (the one
+    the danger layer reads); made from what the engine gets, so a redacted number stays out."""
+    phone.send("Здравствуйте, мне нужна помощь, пожалуйста")
+    assert "reading" not in (fake_engine.messages[-1].get("metadata") or {})
+    phone.send("gde mozhno nayti advokata, moy nomer 89161234567")
+    sent = fake_engine.messages[-1]
+    assert sent["message"].startswith("gde mozhno nayti advokata")
+    reading = sent["metadata"]["reading"]
+    assert reading.startswith("где можно найти адвоката")
+    assert not any(ch.isdigit() for ch in reading)
+    assert "89161234567" not in str(sent)
+
+
+def test_no_reading_goes_with_a_text_in_its_own_script(phone, fake_engine):
+    phone.send("where is the nearest shelter")
+    phone.send("can you help me find a lawyer")
+    assert all("reading" not in (m.get("metadata") or {}) for m in fake_engine.messages)

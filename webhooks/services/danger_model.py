@@ -90,11 +90,23 @@ NGRAMS_ONLY_LANGUAGES = frozenset({"vi"})
 # Arabic: short vowels and dialect guessed).
 READ_BACK = {"ru": to_cyrillic, "ko": to_hangul, "ar": to_arabic}
 KEEP_WRITTEN_NGRAMS = frozenset({"ko", "ar"})
+# The reading back also goes to the engine beside the texter's words, as message metadata under
+# this key: the NLU's sentence encoder reads it instead of the Latin letters
+# (bot/components/sentence_featurizer.py). Its n-grams still read the text as written.
+READING_KEY = "reading"
 FOLDS = 5
 # The threshold is the score above which the cross-validated false alarms on the examples of
 # other intents stay within this share (the danger path costs a false alarm a reply with the
 # emergency number; a miss can cost a life, so the layer leans to recall).
 TARGET_FALSE_ALARMS = 0.05
+
+
+def read_back(body: Body, language: str | None) -> Body | None:
+    """A text of a Russian, Korean or Arabic conversation typed mostly in Latin letters, read
+    back into that language's own script (transliteration.py); None for any other text."""
+    if language in READ_BACK and romanised(body.normalised, language):
+        return Body.of(READ_BACK[language](body.bounded))
+    return None
 
 
 def features(normalised: str) -> list[str]:
@@ -272,8 +284,7 @@ class LearnedLayer:
         # is stored and sent on. Korean's and Arabic's readings back are rough (sound, not
         # spelling; vowels guessed): their n-grams keep the better of the two readings.
         written = body
-        if language in READ_BACK and romanised(body.normalised, language):
-            body = Body.of(READ_BACK[language](body.bounded))
+        body = read_back(body, language) or body
         ngram_logit = _logit(self.ngrams.probability(body.normalised))
         if language in KEEP_WRITTEN_NGRAMS and body is not written:
             ngram_logit = max(ngram_logit, _logit(self.ngrams.probability(written.normalised)))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
@@ -37,6 +38,7 @@ from webhooks.models import (
 from webhooks.models.base import utcnow
 from webhooks.services import audit, escalation, hours, resources, screening, survey
 from webhooks.services.danger_decision import METADATA_KEY
+from webhooks.services.danger_model import READING_KEY, read_back
 from webhooks.services.dialogue import DialogueUnavailable, Do, Say, Step, dialogue
 from webhooks.services.keywords import Keyword, KeywordMatch, match_keyword
 from webhooks.services.language import Detection, identify_language, named_language
@@ -204,13 +206,18 @@ def _handle(
         text = DANGER_INTENT if forced else INTERPRETER_INTENT if other else text
         # The app's evidence goes with the texter's own words (never with an intent the app
         # sends): the engine's gate adds the NLU's and makes the net's one decision.
-        metadata = (
-            {METADATA_KEY: assessment.evidence}
-            if assessment.evidence is not None and not text.startswith("/")
-            else None
-        )
+        metadata: dict[str, Any] = {}
+        if not text.startswith("/"):
+            if assessment.evidence is not None:
+                metadata[METADATA_KEY] = assessment.evidence
+            # Romanised Russian, Korean or Arabic read back into its own script, for the NLU's
+            # sentence encoder (danger_model.read_back); made from the text the engine gets, so
+            # no number it redacted comes back.
+            reading = read_back(Body.of(text), conversation.language or detected.language)
+            if reading is not None:
+                metadata[READING_KEY] = reading.bounded
         try:
-            steps = dialogue.ask(conversation.engine_id, text, metadata)
+            steps = dialogue.ask(conversation.engine_id, text, metadata or None)
         except DialogueUnavailable as exc:
             log.warning("engine unavailable (%s); queueing for staff", exc)
 
