@@ -36,6 +36,8 @@ written. Pinyin cannot be read back without a dictionary: the n-grams read it al
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -192,6 +194,30 @@ _FINALS = {
 # rather than this one's final (as RR writes "jigeum" for 지금).
 _FINAL_COST = 0.5
 _NO_INITIAL_COST = 0.6
+# Between parses that cost the same, the syllables Korean texters write more often: each
+# syllable adds this share of its surprisal in our Korean examples (the language profile's
+# one-syllable counts, webhooks/data/langid/profiles.json), so "ganggan" reads 강간, not 간깐.
+_RARITY_WEIGHT = 0.5
+
+
+@lru_cache(maxsize=1)
+def _syllable_rarity() -> dict[str, float]:
+    """-log P(syllable) over the Korean profile's Hangul syllables (add-one); an unseen
+    syllable costs the most."""
+    from webhooks.services.ngrams import PROFILES
+
+    try:
+        profile = json.loads(PROFILES.read_text(encoding="utf-8"))["ko"]
+    except (OSError, ValueError, KeyError):
+        return {}
+    counts = {k: v for k, v in profile.items() if len(k) == 1 and "\uac00" <= k <= "\ud7a3"}
+    total = sum(counts.values()) + len(counts) + 1
+    return {k: -math.log((v + 1) / total) for k, v in counts.items()} | {"": -math.log(1 / total)}
+
+
+def _rarity(syllable: str) -> float:
+    rarity = _syllable_rarity()
+    return rarity.get(syllable, rarity.get("", 0.0))
 
 
 def _syllable(initial: int, vowel: int, final: int) -> str:
@@ -219,15 +245,18 @@ def _word(word: str) -> str:
                 for final, final_index in _FINALS.items():
                     if not word.startswith(final, f_start):
                         continue
-                    j = f_start + len(final)
-                    cost = cost_i + 1.0
+                    ends = [f_start + len(final)]
+                    # Informal spelling writes the g of 방금 once ("bangeum"): ㅇ's g may also
+                    # be the next syllable's initial.
+                    if final == "ng" and f_start + 2 < n:
+                        ends.append(f_start + 1)
+                    syllable = _syllable(initial_index, vowel_index, final_index)
+                    cost = cost_i + 1.0 + _RARITY_WEIGHT * _rarity(syllable)
                     cost += _FINAL_COST if final else 0.0
                     cost += _NO_INITIAL_COST if (not initial and i > 0) else 0.0
-                    if j not in best or cost < best[j][0]:
-                        best[j] = (
-                            cost,
-                            text_i + _syllable(initial_index, vowel_index, final_index),
-                        )
+                    for j in ends:
+                        if j not in best or cost < best[j][0]:
+                            best[j] = (cost, text_i + syllable)
     return best[n][1] if n in best else word
 
 
