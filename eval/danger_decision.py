@@ -37,7 +37,12 @@ ROOT = Path(__file__).resolve().parent.parent
 DANGER = "report_danger"
 # Of the development sets' danger texts without a lexicon hit, kept at fitting: the lowest bar
 # at which the decision, each set left out, misses no more danger than any one layer did
-# (v4-v31: 0.970 missed 185 against 180, 0.971 178, 0.972 174, 0.973 165);
+# unless that bar gives the danger path to an ordinary turn of make eval's conversations
+# (v4-v32, with romanised Korean read by the commoner syllables: 0.971 missed 188 against 184,
+# 0.972 181, 0.973 169; but at 0.972 an Arabizi shelter question inside the screening got the
+# danger path and not its resources, conversations 68 of 70; both bars give the number to the
+# same texts, 41 missed: 0.971, conversations 70 of 70;
+# v4-v31: 0.970 missed 185 against 180, 0.971 178, 0.972 174, 0.973 165);
 # (v4-v30 with the NLU's encoder reading the app's reading back of romanised text, which made
 # the NLU alone catch more: 0.972 missed 166 against 165, 0.973 162);
 # (v4-v30 before it, with the layer reading Arabizi back into Arabic letters, which made the
