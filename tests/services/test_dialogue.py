@@ -88,7 +88,8 @@ def test_the_second_try_only_gets_what_is_left_of_the_deadline(make_app, fake_en
 def test_the_apps_evidence_goes_with_the_texters_words(phone, fake_engine):
     """The engine's gate completes the net's one decision with the NLU's evidence
     (bot/components/danger_gate.py): the app's partial score and the NLU's weights travel as
-    metadata, and nothing else does (no phone number, no text beside the message)."""
+    metadata, and nothing else does (no phone number; beside the message, only the reading back
+    of a romanised Russian, Korean or Arabic text, tested below)."""
     phone.send("where is the nearest shelter")
     sent = fake_engine.messages[-1]
     assert sent["message"] == "where is the nearest shelter"
