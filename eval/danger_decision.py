@@ -37,11 +37,11 @@ ROOT = Path(__file__).resolve().parent.parent
 DANGER = "report_danger"
 # Of the development sets' danger texts without a lexicon hit, kept at fitting: the lowest bar
 # at which the decision, each set left out, misses no more danger than any one layer did
-# unless that bar gives the danger path to an ordinary turn of make eval's conversations
 # (v4-v32, with romanised Korean read by the commoner syllables: 0.971 missed 188 against 184,
-# 0.972 181, 0.973 169; but at 0.972 an Arabizi shelter question inside the screening got the
-# danger path and not its resources, conversations 68 of 70; both bars give the number to the
-# same texts, 41 missed: 0.971, conversations 70 of 70;
+# 0.972 181, 0.973 169; at 0.972 an Arabizi shelter question inside the screening gets the
+# danger path and not its resources, make eval's conversations 68 of 70, where 0.971 keeps 70:
+# a false alarm costs less than a miss, and tests/services/test_danger_decision.py holds the
+# decision to the rule;
 # v4-v31: 0.970 missed 185 against 180, 0.971 178, 0.972 174, 0.973 165);
 # (v4-v30 with the NLU's encoder reading the app's reading back of romanised text, which made
 # the NLU alone catch more: 0.972 missed 166 against 165, 0.973 162);
@@ -53,7 +53,7 @@ DANGER = "report_danger"
 # v4-v17: 0.974 missed 81 against 78, 0.975 78; on v4-v15, 0.975 and 0.98 gave
 # the danger path to ordinary turns of the scripted conversations, a shelter question in
 # Arabizi, 'he's gone, I can talk now' in Vietnamese: make eval's conversations say).
-RECALL = 0.971
+RECALL = 0.972
 # The number when the net is unsure. A text below the bar whose score without the NLU's terms
 # (what the app knows before it asks the engine) reaches ``soft`` gets "If you are in danger now,
 # call ..." with its usual reply, no danger path. The bar: the lowest at which the decision and
