@@ -3,12 +3,9 @@
 from webhooks import create_app
 from webhooks.services import danger_model
 from webhooks.services.language import warm_up
-from webhooks.services.transliteration import to_hangul
 
 app = create_app()
 # Load the language models now (about 1 s) rather than while the first texter waits.
 warm_up()
 # The danger net's learned layer: a missing or broken file stops the worker here, not a texter.
 danger_model.model()
-# And the syllable counts its Korean reading back chooses with (read from the language profiles).
-to_hangul("warm up")

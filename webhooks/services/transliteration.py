@@ -36,10 +36,11 @@ written. Pinyin cannot be read back without a dictionary: the n-grams read it al
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable
 from functools import lru_cache
+
+from webhooks.services import ngrams
 
 # Longest first: "shch" before "sh", "ya" before "y".
 _SEQUENCES = (
@@ -203,13 +204,8 @@ _RARITY_WEIGHT = 0.5
 @lru_cache(maxsize=1)
 def _syllable_rarity() -> dict[str, float]:
     """-log P(syllable) over the Korean profile's Hangul syllables (add-one); an unseen
-    syllable costs the most."""
-    from webhooks.services.ngrams import PROFILES
-
-    try:
-        profile = json.loads(PROFILES.read_text(encoding="utf-8"))["ko"]
-    except (OSError, ValueError, KeyError):
-        return {}
+    syllable costs the most. The profiles are the language detector's, already loaded."""
+    profile = ngrams.model().profiles["ko"]
     counts = {k: v for k, v in profile.items() if len(k) == 1 and "\uac00" <= k <= "\ud7a3"}
     total = sum(counts.values()) + len(counts) + 1
     return {k: -math.log((v + 1) / total) for k, v in counts.items()} | {"": -math.log(1 / total)}
