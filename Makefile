@@ -10,7 +10,7 @@ FLASK := $(VENV)/bin/flask --app webhooks
 RASA := PYTHONPATH=$(CURDIR)/bot $(RASA_VENV)/bin/rasa
 RASA_PYTHON := PYTHONPATH=$(CURDIR)/bot $(RASA_VENV)/bin/python
 MODEL := models/hotline.tar.gz
-BOT_SOURCES := $(shell find bot/config.yml bot/domain.yml bot/data nlu_data -name '*.yml' 2>/dev/null) $(wildcard bot/components/*.py)
+BOT_SOURCES := $(shell find bot/config.yml bot/domain.yml bot/data nlu_data -name '*.yml' 2>/dev/null) $(wildcard bot/components/*.py) bot/readings.json
 PO_FILES := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 export RASA_TELEMETRY_ENABLED := false
@@ -114,8 +114,10 @@ language-profiles: $(VENV)/.installed
 	$(VENV)/bin/python -m scripts.build_language_profiles
 
 ## after changing nlu_data/: the danger net's learned layer (about two minutes; a unit test
-## fails while webhooks/data/danger_model.json is older than the examples)
+## fails while webhooks/data/danger_model.json is older than the examples), and the readings of
+## the romanised examples the NLU's encoder learns from (bot/readings.json)
 danger-model: $(VENV)/.installed
+	$(VENV)/bin/python -m scripts.build_readings
 	$(VENV)/bin/python -m scripts.build_danger_model
 
 ## after danger-model or a lexicon change: the net's one decision, refitted on the development

@@ -13,7 +13,10 @@ Runs inside the Rasa engine (Python 3.10, rasa==3.6.21).
 
 from __future__ import annotations
 
+import hashlib
+import json
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -35,11 +38,25 @@ BATCH = 256
 # instead of the Latin letters. The n-gram featurizers still read the text as written.
 READING_KEY = "reading"
 READING_LIMIT = 2000
+# The same readings of the romanised examples of nlu_data/, made by the app
+# (scripts/build_readings.py): the training data carries no metadata, and the encoder learns
+# each such example from the reading it will be given at run time, not from its Latin letters.
+READINGS = Path(__file__).resolve().parent.parent / "readings.json"
 
 
-def encoded_text(message: Message) -> str | None:
-    """What the encoder reads of a message: the app's reading back when it sent one, else the
-    text."""
+def training_readings(path: Path = READINGS) -> dict[str, str]:
+    """Example text -> the app's reading of it; empty when the file is missing (the encoder then
+    learns the examples as written, as before the file existed)."""
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))["readings"]
+    except FileNotFoundError:
+        return {}
+    return {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def encoded_text(message: Message, readings: dict[str, str] | None = None) -> str | None:
+    """What the encoder reads of a message: the app's reading back when it sent one (or, for a
+    training example, when ``readings`` holds one for its text), else the text."""
     text = message.get(TEXT)
     if not isinstance(text, str) or not text.strip():
         return None  # a media message: no features, whatever came with it
@@ -47,6 +64,8 @@ def encoded_text(message: Message) -> str | None:
     reading = metadata.get(READING_KEY) if isinstance(metadata, dict) else None
     if isinstance(reading, str) and reading.strip():
         return reading[:READING_LIMIT]
+    if readings and text in readings:
+        return readings[text][:READING_LIMIT]
     return text
 
 
@@ -84,7 +103,13 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         pass
 
     def process(self, messages: list[Message]) -> list[Message]:
-        texts = [(m, encoded_text(m)) for m in messages]
+        return self.featurize(messages)
+
+    def featurize(
+        self, messages: list[Message], readings: dict[str, str] | None = None
+    ) -> list[Message]:
+        # Not an argument of process(): Rasa reads process()'s arguments as the graph's inputs.
+        texts = [(m, encoded_text(m, readings)) for m in messages]
         texts = [(m, t) for m, t in texts if t is not None]
         for start in range(0, len(texts), BATCH):
             chunk = texts[start : start + BATCH]
@@ -100,6 +125,15 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
                 )
         return messages
 
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        # The readings are data from outside the graph: when they change, Rasa's training cache
+        # must not hand back the features made with the old ones.
+        try:
+            return hashlib.sha256(READINGS.read_bytes()).hexdigest()
+        except FileNotFoundError:
+            return None
+
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self.process(training_data.training_examples)
+        self.featurize(training_data.training_examples, training_readings())
         return training_data

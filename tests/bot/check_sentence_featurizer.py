@@ -7,7 +7,10 @@ import logging
 logging.disable(logging.WARNING)
 
 import numpy as np  # noqa: E402
-from components.sentence_featurizer import SentenceEncoderFeaturizer  # noqa: E402
+from components.sentence_featurizer import (  # noqa: E402
+    SentenceEncoderFeaturizer,
+    training_readings,
+)
 from rasa.shared.nlu.training_data.message import Message  # noqa: E402
 
 
@@ -53,6 +56,28 @@ def main() -> None:
             assert np.allclose(features.features[0], sentence(featurizer, text), atol=1e-5)
         else:
             assert features is None
+    # Training examples carry no metadata: a romanised example is learned from the app's reading
+    # of it (bot/readings.json, scripts/build_readings.py), as the encoder will meet it.
+    readings = training_readings()
+    assert len(readings) > 500
+    example, reading = next(iter(readings.items()))
+    learned = featurizer.featurize([Message.build(text=example)], readings)[0]
+    vector = learned.get_dense_features("text")[1].features[0]
+    assert np.allclose(vector, sentence(featurizer, reading), atol=1e-5)
+    # A text with no reading there, or a message the app sent a reading with, is as before.
+    assert np.allclose(
+        featurizer.featurize([Message.build(text="hola")], readings)[0]
+        .get_dense_features("text")[1]
+        .features[0],
+        sentence(featurizer, "hola"),
+        atol=1e-5,
+    )
+    translit.set("metadata", {"reading": "меня не выпускают из дома"})
+    translit.features = []
+    again = featurizer.featurize([translit], {translit.get("text"): "что-то другое"})[0]
+    assert np.allclose(again.get_dense_features("text")[1].features[0], read, atol=1e-5)
+    # Rasa's training cache keys the featurizer's output on the readings' content too.
+    assert SentenceEncoderFeaturizer.fingerprint_addon(config)
     print("sentence featurizer: ok")
 
 

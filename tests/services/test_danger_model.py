@@ -238,3 +238,32 @@ def test_a_missing_encoder_file_loads_the_ngrams_alone(monkeypatch, tmp_path, ca
     assert "sentence encoder unavailable" in caplog.text
     assert layer.is_danger(Body.of("hes back and hes drunk and he said this time i wont walk away"))
     assert not layer.is_danger(Body.of("where is the nearest shelter"))
+
+
+def test_the_sentence_machine_learns_romanised_examples_from_their_readings():
+    # It reads a romanised Russian, Korean or Arabic text's reading back at run time, so it
+    # learns such an example from that reading, not from the Latin letters.
+    text = "menya ne vypuskayut"
+    translit = Example("ru", "report_danger", normalise(text), text)
+    assert danger_model.machine_text(translit).startswith("меня не выпуска")
+    arabizi = Example("ar", "ask_shelter", normalise("fi malja2?"), "fi malja2?")
+    assert not danger_model.romanised(Body.of(danger_model.machine_text(arabizi)).normalised, "ar")
+    english = Example("en", "greet", normalise("Hi there!"), "Hi there!")
+    assert danger_model.machine_text(english) == "Hi there!"
+
+
+def test_the_engine_learns_romanised_examples_from_the_apps_own_readings():
+    from scripts.build_readings import PATH, readings, render
+
+    found = readings()
+    assert PATH.read_text(encoding="utf-8") == render(found), (
+        "nlu_data or the readers changed: run `make danger-model`"
+    )
+    # Each is the reading the app sends with that text (inbound.py), in the language's script.
+    assert len(found) > 500
+    cyrillic = [r for t, r in found.items() if any("а" <= c <= "я" for c in r)]
+    hangul = [r for r in found.values() if any("가" <= c <= "힣" for c in r)]
+    arabic = [r for r in found.values() if any("\u0600" <= c <= "\u06ff" for c in r)]
+    assert cyrillic and hangul and arabic
+    # A text that more than one language's examples hold is read as written.
+    assert "ok" not in found

