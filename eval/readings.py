@@ -2,7 +2,7 @@
 
 `eval/nlu_predict.py` (the engine's environment) parses held-out texts as the app sends them:
 romanised Russian, Korean and Arabic go with their reading back in the message metadata
-(webhooks/services/danger_model.py, ``read_back``). It asks this script for the readings, so
+(webhooks/services/danger_model.py, ``reading``). It asks this script for the readings, so
 the evaluation uses the app's own code. Reads a JSON list of [language, text] pairs on stdin,
 writes a JSON list of readings (null where the app sends none) on stdout.
 """
@@ -12,16 +12,11 @@ from __future__ import annotations
 import json
 import sys
 
-from webhooks.services.danger_model import read_back
-from webhooks.services.text import Body
+from webhooks.services.danger_model import reading
 
 
 def readings(pairs: list[tuple[str, str]]) -> list[str | None]:
-    found = []
-    for language, text in pairs:
-        reading = read_back(Body.of(text), language)
-        found.append(reading.bounded if reading is not None else None)
-    return found
+    return [reading(text, language) for language, text in pairs]
 
 
 if __name__ == "__main__":

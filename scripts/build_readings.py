@@ -1,5 +1,5 @@
 """Writes bot/readings.json: the reading back of every romanised Russian, Korean and Arabic
-example of nlu_data/, as the app makes it (webhooks/services/danger_model.py, ``read_back``).
+example of nlu_data/, as the app makes it (webhooks/services/danger_model.py, ``reading``).
 
 At run time the app sends the engine such a text with its reading in the message metadata, and
 the NLU's sentence encoder reads the reading instead of the Latin letters
@@ -22,8 +22,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from scripts.nlu_examples import nlu_examples
-from webhooks.services.danger_model import read_back
-from webhooks.services.text import Body
+from webhooks.services.danger_model import reading
 
 PATH = Path(__file__).resolve().parent.parent / "bot" / "readings.json"
 
@@ -37,9 +36,9 @@ def readings() -> dict[str, str]:
     for language, _, text in rows:
         if len(languages[text]) > 1:
             continue
-        reading = read_back(Body.of(text), language)
-        if reading is not None:
-            found[text] = reading.bounded
+        read = reading(text, language)
+        if read is not None:
+            found[text] = read
     return dict(sorted(found.items()))
 
 

@@ -110,14 +110,21 @@ def read_back(body: Body, language: str | None) -> Body | None:
     return None
 
 
+def reading(text: str, language: str | None) -> str | None:
+    """The reading back of a text, as the app sends it to the engine (metadata ``READING_KEY``)
+    and as the NLU and the sentence machine learn a romanised example from; None for a text
+    that is not read back."""
+    found = read_back(Body.of(text), language)
+    return found.bounded if found is not None else None
+
+
 def machine_text(example: Example) -> str:
     """What the sentence machine learns an example from: what it will read of such a text at run
     time (``LearnedLayer.scores``), the reading back of a romanised Russian, Korean or Arabic
     text, else the text as written. Trained on the Latin letters, it met their readings only
     at run time, and read an Arabizi shelter question back into Arabic letters as danger."""
     text = example.text or example.normalised
-    reading = read_back(Body.of(text), example.language)
-    return reading.bounded if reading is not None else text
+    return reading(text, example.language) or text
 
 
 def features(normalised: str) -> list[str]:
