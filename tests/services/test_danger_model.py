@@ -263,7 +263,10 @@ def test_the_engine_learns_romanised_examples_from_the_apps_own_readings():
     assert len(found) > 500
     cyrillic = [r for t, r in found.items() if any("а" <= c <= "я" for c in r)]
     hangul = [r for r in found.values() if any("가" <= c <= "힣" for c in r)]
-    arabic = [r for r in found.values() if any("\u0600" <= c <= "\u06ff" for c in r)]
-    assert cyrillic and hangul and arabic
+    assert cyrillic and hangul
+    # Arabizi is learned as written (its reading back is too rough to learn from); the app
+    # still sends its reading at run time.
+    assert not [r for r in found.values() if any("\u0600" <= c <= "\u06ff" for c in r)]
+    assert danger_model.reading("fi malja2?", "ar") is not None
     # A text that more than one language's examples hold is read as written.
     assert "ok" not in found
