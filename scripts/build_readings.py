@@ -15,7 +15,8 @@ Arabizi (Arabic in Latin letters) is left out too, and the encoder learns it as 
 reading back is the roughest of the three (short vowels guessed, dialects read alike), and on the
 development sets, with everything else the same, the NLU alone caught .761 of the Arabizi danger
 texts when it learned them from their readings against .803 from the Latin letters (v4 to v32,
-docs/architecture.md). At run time the app still sends the reading of an Arabizi text.
+docs/architecture.md). The app does not send the engine an Arabizi text's reading at run time
+either (``ENCODER_AS_WRITTEN``).
 
 Run after changing nlu_data/ or the readers: `.venv/bin/python -m scripts.build_readings`
 (part of `make danger-model`, a second); a unit test fails when the file is out of date.
@@ -28,11 +29,9 @@ from collections import defaultdict
 from pathlib import Path
 
 from scripts.nlu_examples import nlu_examples
-from webhooks.services.danger_model import reading
+from webhooks.services.danger_model import ENCODER_AS_WRITTEN, reading
 
 PATH = Path(__file__).resolve().parent.parent / "bot" / "readings.json"
-# Languages whose romanised examples the engine's encoder learns as written.
-AS_WRITTEN = frozenset({"ar"})
 
 
 def readings() -> dict[str, str]:
@@ -42,7 +41,7 @@ def readings() -> dict[str, str]:
         languages[text].add(language)
     found: dict[str, str] = {}
     for language, _, text in rows:
-        if len(languages[text]) > 1 or language in AS_WRITTEN:
+        if len(languages[text]) > 1 or language in ENCODER_AS_WRITTEN:
             continue
         read = reading(text, language)
         if read is not None:

@@ -268,5 +268,9 @@ def test_the_engine_learns_romanised_examples_from_the_apps_own_readings():
     # still sends its reading at run time.
     assert not [r for r in found.values() if any("\u0600" <= c <= "\u06ff" for c in r)]
     assert danger_model.reading("fi malja2?", "ar") is not None
+    # ... and the engine gets it as written at run time too, as it learned it; Russian
+    # translit still goes with its reading.
+    assert danger_model.engine_reading("fi malja2?", "ar") is None
+    assert danger_model.engine_reading("mne nuzhna pomoshch", "ru") is not None
     # A text that more than one language's examples hold is read as written.
     assert "ok" not in found

@@ -38,7 +38,7 @@ from webhooks.models import (
 from webhooks.models.base import utcnow
 from webhooks.services import audit, escalation, hours, resources, screening, survey
 from webhooks.services.danger_decision import METADATA_KEY
-from webhooks.services.danger_model import READING_KEY, reading
+from webhooks.services.danger_model import READING_KEY, engine_reading
 from webhooks.services.dialogue import DialogueUnavailable, Do, Say, Step, dialogue
 from webhooks.services.keywords import Keyword, KeywordMatch, match_keyword
 from webhooks.services.language import Detection, identify_language, named_language
@@ -210,10 +210,10 @@ def _handle(
         if not text.startswith("/"):
             if assessment.evidence is not None:
                 metadata[METADATA_KEY] = assessment.evidence
-            # Romanised Russian, Korean or Arabic read back into its own script, for the NLU's
-            # sentence encoder (danger_model.reading); made from the text the engine gets, so
-            # no number it redacted comes back.
-            found = reading(text, conversation.language or detected.language)
+            # Romanised Russian or Korean read back into its own script, for the NLU's sentence
+            # encoder (danger_model.engine_reading; Arabizi goes as written); made from the text
+            # the engine gets, so no number it redacted comes back.
+            found = engine_reading(text, conversation.language or detected.language)
             if found is not None:
                 metadata[READING_KEY] = found
         try:
