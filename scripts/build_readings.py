@@ -1,5 +1,5 @@
 """Writes bot/readings.json: the reading back of every romanised Russian and Korean
-example of nlu_data/, as the app makes it (webhooks/services/danger_model.py, ``reading``).
+example of nlu_data/, as the app sends it (webhooks/services/danger_model.py, ``engine_reading``).
 
 At run time the app sends the engine such a text with its reading in the message metadata, and
 the NLU's sentence encoder reads the reading instead of the Latin letters
@@ -29,7 +29,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from scripts.nlu_examples import nlu_examples
-from webhooks.services.danger_model import ENCODER_AS_WRITTEN, reading
+from webhooks.services.danger_model import engine_reading
 
 PATH = Path(__file__).resolve().parent.parent / "bot" / "readings.json"
 
@@ -41,9 +41,9 @@ def readings() -> dict[str, str]:
         languages[text].add(language)
     found: dict[str, str] = {}
     for language, _, text in rows:
-        if len(languages[text]) > 1 or language in ENCODER_AS_WRITTEN:
+        if len(languages[text]) > 1:
             continue
-        read = reading(text, language)
+        read = engine_reading(text, language)  # what the app sends with such a text at run time
         if read is not None:
             found[text] = read
     return dict(sorted(found.items()))
