@@ -37,9 +37,12 @@ ROOT = Path(__file__).resolve().parent.parent
 DANGER = "report_danger"
 # Of the development sets' danger texts without a lexicon hit, kept at fitting: the lowest bar
 # at which the decision, each set left out, misses no more danger than any one layer did
+# (v4-v35 with the medical-words examples, any one layer missing 212: 0.968 missed 223,
+# 0.969 214, 0.970 208, 0.971 201, 0.973 188, 0.975 177; shipped 0.970, fitted on v4-v35;
+# the number missed 51 at every bar);
 # (v4-v34 with NLU data round fifteen and the classifier at 500 iterations, any one layer
 # missing 185: 0.970 missed 204, 0.971 196, 0.972 191, 0.973 181, 0.974 176, 0.975 172;
-# shipped 0.973, fitted on v4-v34);
+# 0.973 was measured on heldout_v35, fitted on v4-v34);
 # (v4-v33 with NLU data round fourteen and Arabizi learned as written by the NLU's encoder:
 # 0.972 missed 185 against 173, 0.973 179, 0.974 173, 0.975 163; shipped 0.974, fitted on v4-v33);
 # (v4-v33: 0.974 missed 171 against 168, 0.975 164, 0.976 157);
@@ -62,7 +65,7 @@ DANGER = "report_danger"
 # v4-v17: 0.974 missed 81 against 78, 0.975 78; on v4-v15, 0.975 and 0.98 gave
 # the danger path to ordinary turns of the scripted conversations, a shelter question in
 # Arabizi, 'he's gone, I can talk now' in Vietnamese: make eval's conversations say).
-RECALL = 0.973
+RECALL = 0.970
 # The number when the net is unsure. A text below the bar whose score without the NLU's terms
 # (what the app knows before it asks the engine) reaches ``soft`` gets "If you are in danger now,
 # call ..." with its usual reply, no danger path. The bar: the lowest at which the decision and
