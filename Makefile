@@ -28,8 +28,9 @@ run: install $(MODEL) translations instance/dev-secrets.json migrate
 	$(VENV)/bin/python -m scripts.devstack
 
 ## make test: lint, unit and bot tests, end-to-end tests (real Rasa, real processes). The model
-## trains (one core, about 6 minutes on its own) while the unit tests and lint, which need no model, run
-## on the other; each part's output is printed whole when it ends. Then the tests that need it.
+## trains (one core, about 6 minutes on its own) while the unit tests and lint, which need no
+## model, run on the other; each part's output is printed whole when it ends. Then the tests
+## that need it.
 test: install translations
 	$(MAKE) --no-print-directory -j2 --output-sync=target $(MODEL) unit lint
 	$(MAKE) --no-print-directory bot-test e2e

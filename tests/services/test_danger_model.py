@@ -264,8 +264,8 @@ def test_the_engine_learns_romanised_examples_from_the_apps_own_readings():
     cyrillic = [r for t, r in found.items() if any("а" <= c <= "я" for c in r)]
     hangul = [r for r in found.values() if any("가" <= c <= "힣" for c in r)]
     assert cyrillic and hangul
-    # Arabizi is learned as written (its reading back is too rough to learn from); the app
-    # still sends its reading at run time.
+    # Arabizi is learned as written (its reading back is too rough to learn from); the app's
+    # own layer still reads it back.
     assert not [r for r in found.values() if any("\u0600" <= c <= "\u06ff" for c in r)]
     assert danger_model.reading("fi malja2?", "ar") is not None
     # ... and the engine gets it as written at run time too, as it learned it; Russian
