@@ -37,6 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DANGER = "report_danger"
 # Of the development sets' danger texts without a lexicon hit, kept at fitting: the lowest bar
 # at which the decision, each set left out, misses no more danger than any one layer did
+# (v4-v36, with NLU data round sixteen, any one layer missing 218: 0.968 missed 228, 0.969 222,
+# 0.970 220, 0.971 212, 0.972 199, 0.973 194; shipped 0.971, fitted on v4-v36; the number 56);
 # (v4-v35 with NLU data round sixteen and the examples alike to heldout_v38 dropped, any one
 # layer missing 208: 0.968 missed 223, 0.969 213, 0.970 208, 0.971 204, 0.972 198, 0.974 183;
 # shipped 0.970, fitted on v4-v35 and measured on heldout_v36; the number missed 56 at every bar);
@@ -68,7 +70,7 @@ DANGER = "report_danger"
 # v4-v17: 0.974 missed 81 against 78, 0.975 78; on v4-v15, 0.975 and 0.98 gave
 # the danger path to ordinary turns of the scripted conversations, a shelter question in
 # Arabizi, 'he's gone, I can talk now' in Vietnamese: make eval's conversations say).
-RECALL = 0.970
+RECALL = 0.971
 # The number when the net is unsure. A text below the bar whose score without the NLU's terms
 # (what the app knows before it asks the engine) reaches ``soft`` gets "If you are in danger now,
 # call ..." with its usual reply, no danger path. The bar: the lowest at which the decision and
