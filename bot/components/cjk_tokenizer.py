@@ -8,11 +8,17 @@ Runs inside the Rasa engine (Python 3.10, rasa==3.6.21 and nothing else installe
 needs no dictionary such as jieba's. Han characters become one token each; the character
 n-gram featurizer downstream then sees the words they form. Korean and Vietnamese separate
 words (or syllables) with spaces, so whitespace already splits them correctly.
+
+Each token's lemma is its text folded as texters type it (``fold``): no accents or tone marks,
+đ as d, Arabic's hamza seats, tā' marbūṭa, alif maqṣūra and tatweel folded. The character
+n-gram featurizer reads the lemma (config.yml), so "bị nhốt" and "bi nhot" share their
+n-grams; the word featurizer reads the text as typed.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext
@@ -27,6 +33,19 @@ from rasa.shared.nlu.training_data.message import Message
 EMOJI = re.compile(
     "^[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u200d\ufe0f\u20e3\U000e0020-\U000e007f]+$"
 )
+
+
+# What NFKD does not take apart: Vietnamese đ, and Arabic letters typed either way
+# (ة/ه, ى/ي) or stretched with tatweel.
+_FOLD_LETTERS = str.maketrans({"đ": "d", "ة": "ه", "ى": "ي", "ـ": None})
+
+
+def fold(text: str) -> str:
+    """Lower case, marks dropped (accents, tone marks, harakat, hamza), compatibility forms
+    decomposed; Hangul recomposed, so a syllable stays one character."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFKC", stripped).translate(_FOLD_LETTERS)
 
 
 def is_cjk(char: str) -> bool:
@@ -80,4 +99,7 @@ class CJKAwareTokenizer(WhitespaceTokenizer):
 
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
         tokens = super().tokenize(message, attribute)
-        return [piece for token in tokens for piece in split_cjk(token)]
+        pieces = [piece for token in tokens for piece in split_cjk(token)]
+        for piece in pieces:
+            piece.lemma = fold(piece.text) or piece.text
+        return pieces

@@ -6,7 +6,7 @@ import logging
 
 logging.disable(logging.WARNING)
 
-from components.cjk_tokenizer import CJKAwareTokenizer  # noqa: E402
+from components.cjk_tokenizer import CJKAwareTokenizer, fold  # noqa: E402
 from rasa.shared.nlu.training_data.message import Message  # noqa: E402
 
 CASES = {
@@ -18,6 +18,17 @@ CASES = {
     "he has a gun!!": ["he", "has", "a", "gun"],
 }
 
+# The lemma the character n-grams read: typed with marks or without, the same.
+LEMMAS = {
+    "Tôi bị nhốt, đi đâu?": ["toi", "bi", "nhot", "di", "dau"],
+    "أنا محبـــوسة في غرفة": ["انا", "محبوسه", "في", "غرفه"],
+    "إلى مستشفى": ["الي", "مستشفي"],
+    "Él está AQUÍ": ["el", "esta", "aqui"],
+    "уйду ёлка": ["уиду", "елка"],
+    "안녕하세요 도움이": ["안녕하세요", "도움이"],
+    "他有枪": ["他", "有", "枪"],
+}
+
 
 def main() -> None:
     tokenizer = CJKAwareTokenizer(CJKAwareTokenizer.get_default_config())
@@ -27,7 +38,12 @@ def main() -> None:
         assert got == expected, f"{text!r}: {got} != {expected}"
         for token in tokens:  # offsets point at the token in the original text
             assert text[token.start : token.end] == token.text, (text, token.text)
-    print(f"tokenizer: {len(CASES)} cases ok")
+    for text, expected in LEMMAS.items():
+        tokens = tokenizer.tokenize(Message.build(text=text), "text")
+        got = [t.lemma for t in tokens]
+        assert got == expected, f"{text!r}: {got} != {expected}"
+        assert [fold(t.text) for t in tokens] == got
+    print(f"tokenizer: {len(CASES) + len(LEMMAS)} cases ok")
 
 
 if __name__ == "__main__":
