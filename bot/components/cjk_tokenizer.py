@@ -35,8 +35,10 @@ EMOJI = re.compile(
 )
 
 
-# What NFKD does not take apart: Vietnamese đ, and Arabic letters typed either way
-# (ة/ه, ى/ي) or stretched with tatweel.
+# The app's ``normalise`` (webhooks/services/text.py) folds the same way for its lexicon and
+# layer; the engine cannot import the app, hence this copy. It also folds what NFKD does not
+# take apart: Vietnamese đ (the app's patterns spell it [dđ]) and Arabic letters typed either
+# way (ة/ه, ى/ي) or stretched with tatweel (the app leaves them as typed).
 _FOLD_LETTERS = str.maketrans({"đ": "d", "ة": "ه", "ى": "ي", "ـ": None})
 
 
