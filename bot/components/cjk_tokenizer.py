@@ -35,10 +35,8 @@ EMOJI = re.compile(
 )
 
 
-# The app's ``normalise`` (webhooks/services/text.py) folds the same way for its lexicon and
-# layer; the engine cannot import the app, hence this copy. It also folds what NFKD does not
-# take apart: Vietnamese đ (the app's patterns spell it [dđ]) and Arabic letters typed either
-# way (ة/ه, ى/ي) or stretched with tatweel (the app leaves them as typed).
+# As the app's ``normalise`` folds for its lexicon and layer (webhooks/services/text.py, its
+# FOLD_LETTERS); the engine cannot import the app, hence this copy.
 _FOLD_LETTERS = str.maketrans({"đ": "d", "ة": "ه", "ى": "ي", "ـ": None})
 
 

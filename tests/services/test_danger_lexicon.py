@@ -76,6 +76,19 @@ def test_patterns_are_folded_as_the_text_is() -> None:
     assert "ㅋ" not in "".join(line for _, line in safety._lines())
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "عنده اسلحة في البيت وهيقتلني",  # as the pattern spells it
+        "عنده اسلحه في البيت وهيقتلني",  # ة typed as ه
+        "عنده اسلـــحة في البيت وهيقتلني",  # stretched with tatweel
+    ],
+)
+def test_arabic_letters_typed_either_way_meet_the_same_pattern(typed: str) -> None:
+    assert scan_for_danger(Body.of(typed)) is not None
+    assert not any(ch in "ةىـđ" for _, line in safety._lines() for ch in line)
+
+
 def test_no_exemption_silences_a_written_danger_example() -> None:
     # An exemption silences the whole lexicon on a text, in every language: laughter written as a
     # prefix ("haha\\w*") silenced Tagalog "hahanapin nila ako at papatayin" (they will look for me

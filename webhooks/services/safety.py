@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 
 from webhooks.services import danger_decision, danger_model
-from webhooks.services.text import Body
+from webhooks.services.text import FOLD_LETTERS, Body
 
 log = logging.getLogger(__name__)
 MODEL = "model"
@@ -46,7 +46,7 @@ def fold(pattern: str) -> str:
     or "ㅋㅋ" could never match, since the text they meet has "уиду" and conjoining jamo."""
     decomposed = unicodedata.normalize("NFKD", pattern)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return unicodedata.normalize("NFKC", stripped)
+    return unicodedata.normalize("NFKC", stripped).translate(FOLD_LETTERS)
 
 
 def _lines() -> list[tuple[str, str]]:

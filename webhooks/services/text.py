@@ -14,14 +14,22 @@ _PHONE_LIKE = re.compile(r"\+?\d[\d\s().-]{5,}\d")
 MATCH_LIMIT = 1600
 
 
+# What NFKD does not take apart but texters type either way: Vietnamese đ as d (without tone
+# marks, "đánh" is typed "danh"), Arabic's tā' marbūṭa and alif maqṣūra as hā' and yā' (ة/ه,
+# ى/ي), and tatweel, which only stretches a word. The engine's tokenizer folds its character
+# n-grams the same way (bot/components/cjk_tokenizer.py).
+FOLD_LETTERS = str.maketrans({"đ": "d", "ة": "ه", "ى": "ي", "ـ": None})
+
+
 def normalise(text: str) -> str:
-    """Lower case, accents stripped, punctuation to spaces, single spaces.
+    """Lower case, accents stripped, the letters above folded, punctuation to spaces, single
+    spaces.
 
     CJK and Hangul survive (NFKC recomposes Hangul after the marks are dropped).
     """
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    recomposed = unicodedata.normalize("NFKC", stripped)
+    recomposed = unicodedata.normalize("NFKC", stripped).translate(FOLD_LETTERS)
     return _SPACES.sub(" ", _PUNCTUATION.sub(" ", recomposed)).strip()
 
 
