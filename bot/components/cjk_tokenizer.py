@@ -35,7 +35,7 @@ EMOJI = re.compile(
 )
 
 
-# As the app's ``normalise`` folds for its lexicon and layer (webhooks/services/text.py, its
+# As the app folds for its lexicon and layer (``fold_marks`` in webhooks/services/text.py, its
 # FOLD_LETTERS); the engine cannot import the app, hence this copy.
 _FOLD_LETTERS = str.maketrans({"đ": "d", "ة": "ه", "ى": "ي", "ـ": None})
 

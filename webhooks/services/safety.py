@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from webhooks.services import danger_decision, danger_model
-from webhooks.services.text import FOLD_LETTERS, Body
+from webhooks.services.text import Body, fold_marks
 
 log = logging.getLogger(__name__)
 MODEL = "model"
@@ -44,9 +43,7 @@ def fold(pattern: str) -> str:
     """A pattern written as people spell (й, أ, ế, ㅋㅋ), folded as ``normalise`` folds the text it
     is matched against: accents and marks dropped, compatibility forms decomposed. Unfolded, "уйду"
     or "ㅋㅋ" could never match, since the text they meet has "уиду" and conjoining jamo."""
-    decomposed = unicodedata.normalize("NFKD", pattern)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return unicodedata.normalize("NFKC", stripped).translate(FOLD_LETTERS)
+    return fold_marks(pattern)
 
 
 def _lines() -> list[tuple[str, str]]:

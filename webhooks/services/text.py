@@ -21,16 +21,21 @@ MATCH_LIMIT = 1600
 FOLD_LETTERS = str.maketrans({"đ": "d", "ة": "ه", "ى": "ي", "ـ": None})
 
 
-def normalise(text: str) -> str:
-    """Lower case, accents stripped, the letters above folded, punctuation to spaces, single
-    spaces.
+def fold_marks(text: str) -> str:
+    """Accents and marks dropped, compatibility forms decomposed, the letters above folded; case
+    and punctuation kept (the danger lexicon folds its regular expressions with this).
 
     CJK and Hangul survive (NFKC recomposes Hangul after the marks are dropped).
     """
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    recomposed = unicodedata.normalize("NFKC", stripped).translate(FOLD_LETTERS)
-    return _SPACES.sub(" ", _PUNCTUATION.sub(" ", recomposed)).strip()
+    return unicodedata.normalize("NFKC", stripped).translate(FOLD_LETTERS)
+
+
+def normalise(text: str) -> str:
+    """Lower case, ``fold_marks``, punctuation to spaces, single spaces."""
+    folded = fold_marks(text.casefold())
+    return _SPACES.sub(" ", _PUNCTUATION.sub(" ", folded)).strip()
 
 
 def redact_numbers(text: str) -> str:
