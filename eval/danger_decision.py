@@ -41,13 +41,13 @@ DANGER = "report_danger"
 # conversations say otherwise: on v4-v15, 0.975 and 0.98 gave the danger path to ordinary turns
 # ('he's gone, I can talk now' in Vietnamese), and on v4-v32 0.972 gave it to an Arabizi shelter
 # question inside the screening (68 of 70 conversations, 0.971 kept 70). A false alarm costs less
-# than a miss. Now, v4-v38 with the app's fold of đ, ة/ه, ى/ي and tatweel, any one layer missing
-# 236: 0.970 missed 228, 0.971 220, 0.972 211; the number 57 at every bar. 0.971 gave the danger
-# path to a Vietnamese "em đang một mình" (I'm alone now: the yes to "can you talk safely?") and
-# the handoff asked for never came (69 of 70 conversations); 0.970, the bar nearest it that
-# keeps the rule, kept 70 (lower bars were not scanned). Each earlier refit's scan is in the
-# history of this line (git log -L) and docs/architecture.md.
-RECALL = 0.970
+# than a miss. With NLU data round seventeen, v4-v38, any one layer missing 237: 0.969 missed 236
+# (8.8% false alarms), 0.970 229, 0.971 223, 0.972 210, 0.968 246; the number 55 at every bar.
+# Before it (v4-v38, the app's fold), 0.971 gave the danger path to a Vietnamese "em đang một
+# mình" (I'm alone now: the yes to "can you talk safely?") and the handoff asked for never came
+# (69 of 70 conversations). Each earlier refit's scan is in the history of this line (git log -L)
+# and docs/architecture.md.
+RECALL = 0.969
 # The number when the net is unsure. A text below the bar whose score without the NLU's terms
 # (what the app knows before it asks the engine) reaches ``soft`` gets "If you are in danger now,
 # call ..." with its usual reply, no danger path. The bar: the lowest at which the decision and
