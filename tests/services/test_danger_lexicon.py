@@ -89,6 +89,26 @@ def test_arabic_letters_typed_either_way_meet_the_same_pattern(typed: str) -> No
     assert not any(ch in "ةىـđ" for _, line in safety._lines() for ch in line)
 
 
+def test_the_engine_folds_the_letters_the_app_folds() -> None:
+    # The engine's tokenizer keeps its own copy of FOLD_LETTERS (it cannot import the app). If the
+    # two drift, the NLU's character n-grams and the app's lexicon and layer read a text typed
+    # without marks differently. The copy is read from the engine's source, as a literal.
+    import ast
+
+    from webhooks.services.text import FOLD_LETTERS
+
+    source = Path(__file__).resolve().parents[2] / "bot" / "components" / "cjk_tokenizer.py"
+    tree = ast.parse(source.read_text(encoding="utf-8"))
+    (copy,) = [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "_FOLD_LETTERS" for t in node.targets)
+    ]
+    assert isinstance(copy, ast.Call) and ast.unparse(copy.func) == "str.maketrans"
+    assert str.maketrans(ast.literal_eval(copy.args[0])) == FOLD_LETTERS
+
+
 def test_no_exemption_silences_a_written_danger_example() -> None:
     # An exemption silences the whole lexicon on a text, in every language: laughter written as a
     # prefix ("haha\\w*") silenced Tagalog "hahanapin nila ako at papatayin" (they will look for me
