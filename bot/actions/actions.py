@@ -18,6 +18,11 @@ SCREENING_FORM = "screening_form"
 PAUSED = "screening_paused"
 # The intents that ask for a kind of resource; the app maps them to its resource categories.
 RESOURCE_NEEDS = ("ask_shelter", "ask_legal", "ask_medical", "ask_labor", "ask_hotline")
+# The consent question, and the intents that answer it yes (bot/data/rules_handoff.yml).
+CONSENT_QUESTIONS = ("utter_offer_person", "utter_offer_interpreter")
+CONSENT_YES = ("affirm", "request_human")
+# In the parse, the intent the danger gate displaced (bot/components/danger_gate.py).
+DANGER_OVER_KEY = "danger_over"
 
 
 def screening_slots(domain: dict[str, Any]) -> list[str]:
@@ -101,6 +106,32 @@ class Handoff(Action):
     ) -> list[EventType]:
         dispatcher.utter_message(json_message={"do": "hand_off"})
         return [SlotSet(PAUSED, None), ConversationPaused()]
+
+
+class DangerPerson(Action):
+    """After the emergency number: the offer of a person, or the person already asked for.
+
+    When the danger net decided "danger now" over what the NLU read as a yes to the consent
+    question just asked (the engine's gate records the intent it displaced: ``danger_over``), the
+    texter said yes: the handoff follows the number, as a yes at that question always hands off.
+    Otherwise the offer. Without this, "I'm alone now" as the yes, sent to the danger path by its
+    words, got the offer again and no handoff.
+    """
+
+    def name(self) -> str:
+        return "action_danger_person"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        over = tracker.latest_message.get(DANGER_OVER_KEY) or {}
+        said = over.get("name") if isinstance(over, dict) else None
+        if previous_bot_turn(tracker) in CONSENT_QUESTIONS and said in CONSENT_YES:
+            dispatcher.utter_message(json_message={"say": "utter_handoff"})
+            dispatcher.utter_message(json_message={"do": "hand_off"})
+            return [SlotSet(PAUSED, None), ConversationPaused()]
+        dispatcher.utter_message(json_message={"say": "utter_offer_person"})
+        return []
 
 
 class RecordDeclined(Action):

@@ -45,6 +45,9 @@ DANGER_INTENT = "report_danger"
 METADATA_KEY = "danger_evidence"
 # In the parse, when the NLU's first intent was report_danger and the decision set it aside.
 SET_ASIDE_KEY = "danger_set_aside"
+# In the parse, when the decision put report_danger over another first intent: that intent (the
+# danger path's offer of a person reads it: a yes to the consent question still hands off).
+DANGER_OVER_KEY = "danger_over"
 P_MIN = 1e-4  # as webhooks/services/danger_decision.py clamps the NLU's confidence
 
 
@@ -123,6 +126,8 @@ class DangerGate(GraphComponent, IntentClassifier):
                 log.debug("report_danger decided (%.2f) over %s", score, intent.get("name"))
                 message.set(INTENT, danger, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [danger, *others], add_to_output=True)
+                displaced = {"name": intent.get("name"), "confidence": intent.get("confidence")}
+                message.set(DANGER_OVER_KEY, displaced, add_to_output=True)
             elif score < 0 and top and others:
                 log.debug("report_danger (%.3f) set aside: %.2f", confidence, score)
                 message.set(INTENT, others[0], add_to_output=True)

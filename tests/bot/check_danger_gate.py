@@ -6,7 +6,7 @@ import logging
 
 logging.disable(logging.WARNING)
 
-from components.danger_gate import SET_ASIDE_KEY, DangerGate  # noqa: E402
+from components.danger_gate import DANGER_OVER_KEY, SET_ASIDE_KEY, DangerGate  # noqa: E402
 from rasa.shared.nlu.training_data.message import Message  # noqa: E402
 
 RANKING = [
@@ -70,6 +70,9 @@ def main() -> None:
     assert decided.get("intent")["name"] == "report_danger"
     assert decided.get("intent")["confidence"] >= 0.7  # never below the intent it displaced
     assert [r["name"] for r in decided.get("intent_ranking")][0] == "report_danger"
+    # The intent it displaced goes with the parse (the danger path's offer of a person reads it).
+    assert decided.get(DANGER_OVER_KEY) == {"name": "describe_situation", "confidence": 0.7}
+    assert gated(text, evidence(2.0)).get(DANGER_OVER_KEY) is None  # the NLU said danger itself
     # report_danger not even in the ranking (confidence 0, clamped): below zero stays as is.
     assert intent_after("hello", evidence(-0.5), other[:1]) == "describe_situation"
     # No evidence (a language we do not speak, the layer down), or nonsense: the NLU's word.

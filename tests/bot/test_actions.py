@@ -61,6 +61,51 @@ def test_handoff_asks_the_app_to_queue_and_pauses_the_bot(domain):
     assert events == [SlotSet("screening_paused", None), ConversationPaused()]
 
 
+def after(question: str, over: str | None) -> Tracker:
+    """The danger path's turn: the bot asked ``question``, the texter answered, the gate decided
+    danger (over ``over``, the NLU's first intent, when given)."""
+    latest: dict[str, Any] = {"intent": {"name": "report_danger", "confidence": 0.8}, "text": "."}
+    if over is not None:
+        latest["danger_over"] = {"name": over, "confidence": 0.9}
+    return Tracker(
+        sender_id="c-0123456789abcdef01234567",
+        slots={},
+        latest_message=latest,
+        events=[
+            {"event": "action", "name": question},
+            {"event": "action", "name": "action_listen"},
+            {"event": "user", "text": ".", "parse_data": latest},
+            {"event": "action", "name": "action_mark_danger"},
+            {"event": "action", "name": "utter_danger"},
+        ],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="utter_danger",
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "over", "hands_off"),
+    [
+        ("utter_offer_person", "affirm", True),  # "I'm alone now", the yes, read as danger
+        ("utter_offer_person", "request_human", True),
+        ("utter_offer_interpreter", "affirm", True),
+        ("utter_offer_person", "deny", False),  # a no is no consent
+        ("utter_offer_person", None, False),  # the NLU said danger itself: no yes was read
+        ("utter_ask_can_leave", "affirm", False),  # a yes to another question is no consent
+        ("utter_greet", "affirm", False),
+    ],
+)
+def test_danger_after_a_yes_to_the_consent_question_hands_off(domain, question, over, hands_off):
+    events, payloads = run(actions.DangerPerson(), domain, after(question, over))
+    if hands_off:
+        assert payloads == [{"say": "utter_handoff"}, {"do": "hand_off"}]
+        assert events == [SlotSet("screening_paused", None), ConversationPaused()]
+    else:
+        assert payloads == [{"say": "utter_offer_person"}] and events == []
+
+
 def test_declined_consent_is_recorded(domain):
     events, payloads = run(actions.RecordDeclined(), domain, tracker("deny"))
     assert events == [] and payloads == [{"do": "consent_declined"}]
