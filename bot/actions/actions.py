@@ -85,6 +85,16 @@ class ResumeScreening(Action):
 
 
 class MarkDanger(Action):
+    """The danger path's first step: risk urgent for the app.
+
+    When the danger net decided "danger now" over what the NLU read as a yes to the consent
+    question just asked (the engine's gate records the intent it displaced: ``danger_over``), the
+    texter said yes, and a yes at that question always hands off: the emergency number, then the
+    handoff, and the bot pauses here (the rule's offer of a person would ask again). Without this,
+    "I'm alone now" as the yes, sent down the danger path by its words, got the offer again and no
+    handoff. Otherwise the rule goes on: the number, then the offer.
+    """
+
     def name(self) -> str:
         return "action_mark_danger"
 
@@ -92,6 +102,13 @@ class MarkDanger(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         dispatcher.utter_message(json_message={"do": "mark_danger"})
+        over = tracker.latest_message.get(DANGER_OVER_KEY) or {}
+        said = over.get("name") if isinstance(over, dict) else None
+        if previous_bot_turn(tracker) in CONSENT_QUESTIONS and said in CONSENT_YES:
+            dispatcher.utter_message(json_message={"say": "utter_danger"})
+            dispatcher.utter_message(json_message={"say": "utter_handoff"})
+            dispatcher.utter_message(json_message={"do": "hand_off"})
+            return [SlotSet(PAUSED, None), ConversationPaused()]
         return []
 
 
@@ -106,32 +123,6 @@ class Handoff(Action):
     ) -> list[EventType]:
         dispatcher.utter_message(json_message={"do": "hand_off"})
         return [SlotSet(PAUSED, None), ConversationPaused()]
-
-
-class DangerPerson(Action):
-    """After the emergency number: the offer of a person, or the person already asked for.
-
-    When the danger net decided "danger now" over what the NLU read as a yes to the consent
-    question just asked (the engine's gate records the intent it displaced: ``danger_over``), the
-    texter said yes: the handoff follows the number, as a yes at that question always hands off.
-    Otherwise the offer. Without this, "I'm alone now" as the yes, sent to the danger path by its
-    words, got the offer again and no handoff.
-    """
-
-    def name(self) -> str:
-        return "action_danger_person"
-
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        over = tracker.latest_message.get(DANGER_OVER_KEY) or {}
-        said = over.get("name") if isinstance(over, dict) else None
-        if previous_bot_turn(tracker) in CONSENT_QUESTIONS and said in CONSENT_YES:
-            dispatcher.utter_message(json_message={"say": "utter_handoff"})
-            dispatcher.utter_message(json_message={"do": "hand_off"})
-            return [SlotSet(PAUSED, None), ConversationPaused()]
-        dispatcher.utter_message(json_message={"say": "utter_offer_person"})
-        return []
 
 
 class RecordDeclined(Action):

@@ -62,8 +62,8 @@ def test_handoff_asks_the_app_to_queue_and_pauses_the_bot(domain):
 
 
 def after(question: str, over: str | None) -> Tracker:
-    """The danger path's turn: the bot asked ``question``, the texter answered, the gate decided
-    danger (over ``over``, the NLU's first intent, when given)."""
+    """The danger path's first step: the bot asked ``question``, the texter answered, the gate
+    decided danger (over ``over``, the NLU's first intent, when given)."""
     latest: dict[str, Any] = {"intent": {"name": "report_danger", "confidence": 0.8}, "text": "."}
     if over is not None:
         latest["danger_over"] = {"name": over, "confidence": 0.9}
@@ -75,13 +75,11 @@ def after(question: str, over: str | None) -> Tracker:
             {"event": "action", "name": question},
             {"event": "action", "name": "action_listen"},
             {"event": "user", "text": ".", "parse_data": latest},
-            {"event": "action", "name": "action_mark_danger"},
-            {"event": "action", "name": "utter_danger"},
         ],
         paused=False,
         followup_action=None,
         active_loop={},
-        latest_action_name="utter_danger",
+        latest_action_name="action_listen",
     )
 
 
@@ -98,12 +96,17 @@ def after(question: str, over: str | None) -> Tracker:
     ],
 )
 def test_danger_after_a_yes_to_the_consent_question_hands_off(domain, question, over, hands_off):
-    events, payloads = run(actions.DangerPerson(), domain, after(question, over))
-    if hands_off:
-        assert payloads == [{"say": "utter_handoff"}, {"do": "hand_off"}]
+    events, payloads = run(actions.MarkDanger(), domain, after(question, over))
+    if hands_off:  # the number, then the handoff; paused, so the rule's offer never comes
+        assert payloads == [
+            {"do": "mark_danger"},
+            {"say": "utter_danger"},
+            {"say": "utter_handoff"},
+            {"do": "hand_off"},
+        ]
         assert events == [SlotSet("screening_paused", None), ConversationPaused()]
-    else:
-        assert payloads == [{"say": "utter_offer_person"}] and events == []
+    else:  # the rule goes on: the number, then the offer of a person
+        assert payloads == [{"do": "mark_danger"}] and events == []
 
 
 def test_declined_consent_is_recorded(domain):
