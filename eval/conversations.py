@@ -156,6 +156,9 @@ class Result:
     # danger now, call ...") with an answer that did not carry the number: its price, measured.
     ordinary_turns: int = 0
     unsure_lines: list[str] = field(default_factory=list)
+    # Of the turns not meant as danger, those sent down the danger path (a false alarm: the
+    # number, risk urgent for staff), reported beside the line for the unsure, not failed.
+    danger_paths: list[str] = field(default_factory=list)
 
 
 class Phone:
@@ -220,6 +223,8 @@ def play(
             result.ordinary_turns += 1
             if "danger_safety_net" in got and "utter_danger" not in got:
                 result.unsure_lines.append(f"{turn['say']}: {said!r}")
+            if "utter_danger" in got:
+                result.danger_paths.append(f"{turn['say']}: {said!r}")
         for expected in turn["expect"]:
             if expected not in got:
                 result.failures.append(f"{where}: {expected} missing")
@@ -320,6 +325,10 @@ def main() -> int:
         "turns not meant as danger"
     )
     for language, line in lines:
+        print(f"  {language} {line}")
+    paths = [(r.language, line) for r in results for line in r.danger_paths]
+    print(f"the danger path on {len(paths)} of {ordinary} turns not meant as danger")
+    for language, line in paths:
         print(f"  {language} {line}")
     return 0
 
