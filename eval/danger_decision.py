@@ -41,13 +41,13 @@ DANGER = "report_danger"
 # conversations say otherwise: on v4-v15, 0.975 and 0.98 gave the danger path to ordinary turns
 # ('he's gone, I can talk now' in Vietnamese), and on v4-v32 0.972 gave it to an Arabizi shelter
 # question inside the screening (68 of 70 conversations, 0.971 kept 70). A false alarm costs less
-# than a miss. With NLU data round seventeen, v4-v39, any one layer missing 249: 0.969 missed 241
-# (8.9% false alarms), 0.970 233, 0.971 224, 0.972 219, 0.968 251; the number 60 at every bar.
-# Before it (v4-v38, the app's fold), 0.971 gave the danger path to a Vietnamese "em đang một
-# mình" (I'm alone now: the yes to "can you talk safely?") and the handoff asked for never came
-# (69 of 70 conversations). Each earlier refit's scan is in the history of this line (git log -L)
-# and docs/architecture.md.
-RECALL = 0.969
+# than a miss. With the NLU's word pairs (v4-v39), any one layer missing 228 (249 before: the NLU
+# alone caught more): 0.971 missed 228 (9.2% false alarms), 0.970 235, 0.969 242, 0.972 219,
+# 0.973 210; the number 61 at each. Before it (v4-v38, the app's fold), 0.971 gave the danger path
+# to a Vietnamese "em đang một mình" (I'm alone now: the yes to "can you talk safely?") and the
+# handoff asked for never came (69 of 70 conversations); with the word pairs, 70 of 70 at 0.971.
+# Each earlier refit's scan is in the history of this line (git log -L) and docs/architecture.md.
+RECALL = 0.971
 # The number when the net is unsure. A text below the bar whose score without the NLU's terms
 # (what the app knows before it asks the engine) reaches ``soft`` gets "If you are in danger now,
 # call ..." with its usual reply, no danger path. The bar: the lowest at which the decision and
