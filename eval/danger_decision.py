@@ -43,9 +43,11 @@ DANGER = "report_danger"
 # question inside the screening (68 of 70 conversations, 0.971 kept 70). A false alarm costs less
 # than a miss. With the NLU's word pairs (v4-v39), any one layer missing 228 (249 before: the NLU
 # alone caught more): 0.971 missed 228 (9.2% false alarms), 0.970 235, 0.969 242, 0.972 219,
-# 0.973 210; the number 61 at each. Before it (v4-v38, the app's fold), 0.971 gave the danger path
-# to a Vietnamese "em đang một mình" (I'm alone now: the yes to "can you talk safely?") and the
-# handoff asked for never came (69 of 70 conversations); with the word pairs, 70 of 70 at 0.971.
+# 0.973 210; the number 61 at each. With v40 (v4-v40, any one layer 238): 0.971 235 (9.2%), 0.970
+# 240, 0.972 224, 0.973 216; the number 61. Before them (v4-v38, the app's fold), 0.971 gave the
+# danger path to a Vietnamese "em đang một mình" (I'm alone now: the yes to "can you talk
+# safely?") and the handoff asked for never came (69 of 70 conversations); it still gets the
+# danger path, and since action_mark_danger hands off after a yes to the offer, 70 of 70.
 # Each earlier refit's scan is in the history of this line (git log -L) and docs/architecture.md.
 RECALL = 0.971
 # The number when the net is unsure. A text below the bar whose score without the NLU's terms
