@@ -45,8 +45,8 @@ DANGER_INTENT = "report_danger"
 METADATA_KEY = "danger_evidence"
 # In the parse, when the NLU's first intent was report_danger and the decision set it aside.
 SET_ASIDE_KEY = "danger_set_aside"
-# In the parse, when the decision put report_danger over another first intent: that intent (the
-# danger path's offer of a person reads it: a yes to the consent question still hands off).
+# In the parse, when the decision put report_danger over another first intent: that intent
+# (action_mark_danger reads it: a yes to the consent question still hands off after the number).
 DANGER_OVER_KEY = "danger_over"
 P_MIN = 1e-4  # as webhooks/services/danger_decision.py clamps the NLU's confidence
 

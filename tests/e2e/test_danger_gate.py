@@ -149,3 +149,44 @@ def test_medical_resources_come_after_the_number(stack: Stack, make_texter) -> N
     assert replies[0] == "If it is an emergency, call 911 now.", replies
     assert replies[1].startswith("Here is who can help"), replies
     assert texter.conversation()["risk"] != "urgent"
+
+
+def test_a_yes_to_the_offer_of_a_person_sent_down_the_danger_path_still_hands_off(
+    stack: Stack,
+) -> None:
+    """The gate decides danger over the NLU's yes at the consent question (its words, as for
+    "I'm alone now"): the number first, then the handoff, and the bot pauses; a no over which
+    it decides danger gets the number and the offer again, and no handoff."""
+    token = stack.environment()["HOTLINE_ENGINE_TOKEN"]
+    danger = {"danger_evidence": {"score": 3.0, "nlu": 0.2, "nlu_top": 0.4}}
+
+    def send(sender: str, text: str, metadata: dict | None = None) -> list[dict]:
+        body: dict = {"sender": sender, "message": text}
+        if metadata is not None:
+            body["metadata"] = metadata
+        response = requests.post(
+            f"{stack.rasa_url}/webhooks/rest/webhook",
+            params={"token": token},
+            json=body,
+            timeout=30,
+        )
+        response.raise_for_status()
+        return [m.get("custom", {}) for m in response.json()]
+
+    yes = uuid.uuid4().hex
+    assert send(yes, "/request_human") == [{"say": "utter_offer_person"}]
+    assert send(yes, "yes", danger) == [
+        {"do": "mark_danger"},
+        {"say": "utter_danger"},
+        {"say": "utter_handoff"},
+        {"do": "hand_off"},
+    ]
+    assert send(yes, "hello?") == []  # paused: staff answer from here
+
+    no = uuid.uuid4().hex
+    assert send(no, "/request_human") == [{"say": "utter_offer_person"}]
+    assert send(no, "no", danger) == [
+        {"do": "mark_danger"},
+        {"say": "utter_danger"},
+        {"say": "utter_offer_person"},
+    ]
