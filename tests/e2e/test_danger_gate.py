@@ -49,11 +49,13 @@ def test_the_nlu_alone_calls_it_danger(stack: Stack) -> None:
     assert parse(stack, GATED) == "report_danger"
 
 
-def payloads(stack: Stack, text: str, metadata: dict | None) -> list[dict]:
+def payloads(
+    stack: Stack, text: str, metadata: dict | None, sender: str | None = None
+) -> list[dict]:
     """What the engine answers through its REST channel (which hands metadata to the NLU;
-    /model/parse does not)."""
+    /model/parse does not); a new conversation unless ``sender`` is given."""
     token = stack.environment()["HOTLINE_ENGINE_TOKEN"]
-    body: dict = {"sender": uuid.uuid4().hex, "message": text}
+    body: dict = {"sender": sender or uuid.uuid4().hex, "message": text}
     if metadata is not None:
         body["metadata"] = metadata
     response = requests.post(
@@ -157,21 +159,10 @@ def test_a_yes_to_the_offer_of_a_person_sent_down_the_danger_path_still_hands_of
     """The gate decides danger over the NLU's yes at the consent question (its words, as for
     "I'm alone now"): the number first, then the handoff, and the bot pauses; a no over which
     it decides danger gets the number and the offer again, and no handoff."""
-    token = stack.environment()["HOTLINE_ENGINE_TOKEN"]
     danger = {"danger_evidence": {"score": 3.0, "nlu": 0.2, "nlu_top": 0.4}}
 
     def send(sender: str, text: str, metadata: dict | None = None) -> list[dict]:
-        body: dict = {"sender": sender, "message": text}
-        if metadata is not None:
-            body["metadata"] = metadata
-        response = requests.post(
-            f"{stack.rasa_url}/webhooks/rest/webhook",
-            params={"token": token},
-            json=body,
-            timeout=30,
-        )
-        response.raise_for_status()
-        return [m.get("custom", {}) for m in response.json()]
+        return payloads(stack, text, metadata, sender)
 
     yes = uuid.uuid4().hex
     assert send(yes, "/request_human") == [{"say": "utter_offer_person"}]
