@@ -133,10 +133,12 @@ def test_a_forced_text_is_not_also_unsure():
 
 
 def test_the_shipped_net_gives_a_development_text_close_to_its_bar_the_line(phone, fake_engine):
-    """With the real layer and decision (not a stand-in): a danger text of heldout_v12 that the
+    """With the real layer and decision (not a stand-in): a danger text of heldout_v33 that the
     danger path leaves to the NLU, and English's bar for the line reaches. A refit that moves it
-    out of the band should say so here."""
-    text = "Caught me with a phone. Said next time I'm finished"
+    out of the band should say so here: heldout_v12's "Caught me with a phone. Said next time
+    I'm finished" was this text until the bar rose to 97.1% (3b68610) and the app alone forced
+    it onto the danger path."""
+    text = "so sleepy. water tasted funny. where am i"
     assessment = assess_danger(Body.of(text), language="en")
     assert assessment.forced is None and assessment.unsure
     fake_engine.replies = ["utter_offer_screening"]
