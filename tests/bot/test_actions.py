@@ -20,11 +20,13 @@ def tracker(
     slots: dict[str, Any] | None = None,
     events: list[dict[str, Any]] | None = None,
     active_loop: dict[str, Any] | None = None,
+    latest_message: dict[str, Any] | None = None,
 ) -> Tracker:
     return Tracker(
         sender_id="c-0123456789abcdef01234567",
         slots=slots or {},
-        latest_message={"intent": {"name": intent, "confidence": 0.9}, "text": "..."},
+        latest_message=latest_message
+        or {"intent": {"name": intent, "confidence": 0.9}, "text": "..."},
         events=events or [],
         paused=False,
         followup_action=None,
@@ -67,20 +69,12 @@ def after(question: str, over: str | None) -> Tracker:
     latest: dict[str, Any] = {"intent": {"name": "report_danger", "confidence": 0.8}, "text": "."}
     if over is not None:
         latest["danger_over"] = {"name": over, "confidence": 0.9}
-    return Tracker(
-        sender_id="c-0123456789abcdef01234567",
-        slots={},
-        latest_message=latest,
-        events=[
-            {"event": "action", "name": question},
-            {"event": "action", "name": "action_listen"},
-            {"event": "user", "text": ".", "parse_data": latest},
-        ],
-        paused=False,
-        followup_action=None,
-        active_loop={},
-        latest_action_name="action_listen",
-    )
+    events = [
+        {"event": "action", "name": question},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": ".", "parse_data": latest},
+    ]
+    return tracker(events=events, latest_message=latest)
 
 
 @pytest.mark.parametrize(

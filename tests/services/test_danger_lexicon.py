@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import unicodedata
 from pathlib import Path
@@ -10,10 +11,11 @@ import pytest
 import yaml
 
 from scripts.nlu_examples import nlu_examples
+from webhooks.config import REPO_ROOT
 from webhooks.i18n import supported_languages
 from webhooks.services import safety
 from webhooks.services.safety import LEXICON_DIR, scan_for_danger
-from webhooks.services.text import MATCH_LIMIT, Body
+from webhooks.services.text import FOLD_LETTERS, MATCH_LIMIT, Body
 
 HELDOUT = Path(__file__).resolve().parents[2] / "eval" / "heldout_v2"
 # Floors, per language, for the lexicon alone (`make eval` prints the figures; the NLU adds to
@@ -93,11 +95,7 @@ def test_the_engine_folds_the_letters_the_app_folds() -> None:
     # The engine's tokenizer keeps its own copy of FOLD_LETTERS (it cannot import the app). If the
     # two drift, the NLU's character n-grams and the app's lexicon and layer read a text typed
     # without marks differently. The copy is read from the engine's source, as a literal.
-    import ast
-
-    from webhooks.services.text import FOLD_LETTERS
-
-    source = Path(__file__).resolve().parents[2] / "bot" / "components" / "cjk_tokenizer.py"
+    source = REPO_ROOT / "bot" / "components" / "cjk_tokenizer.py"
     tree = ast.parse(source.read_text(encoding="utf-8"))
     (copy,) = [
         node.value
