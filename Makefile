@@ -94,6 +94,7 @@ bot-test: $(MODEL)
 	$(RASA_PYTHON) tests/bot/check_tokenizer.py
 	$(RASA_PYTHON) tests/bot/check_danger_gate.py
 	$(RASA_PYTHON) tests/bot/check_sentence_featurizer.py
+	$(RASA_PYTHON) tests/bot/check_danger_weighted_classifier.py
 	$(RASA) test core --model $(MODEL) --stories tests/bot --fail-on-prediction-errors --out results/core
 
 e2e: $(VENV)/.installed $(MODEL) translations browser haproxy

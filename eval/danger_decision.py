@@ -47,9 +47,12 @@ DANGER = "report_danger"
 # 240, 0.972 224, 0.973 216; the number 61. Before them (v4-v38, the app's fold), 0.971 gave the
 # danger path to a Vietnamese "em đang một mình" (I'm alone now: the yes to "can you talk
 # safely?") and the handoff asked for never came (69 of 70 conversations); it still gets the
-# danger path, and since action_mark_danger hands off after a yes to the offer, 70 of 70.
+# danger path, and since action_mark_danger hands off after a yes to the offer, 70 of 70. With the
+# NLU's danger weighted 4 (v4-v40, any one layer 202, 238 before: the NLU alone catches more):
+# 0.975 missed 199 (9.7%), 0.974 209, 0.973 220, 0.971 234 (9.2%), 0.977 188 (10.2%); the number
+# 57 at 20.8-20.9% at each (61 at 19.7% before).
 # Each earlier refit's scan is in the history of this line (git log -L) and docs/architecture.md.
-RECALL = 0.971
+RECALL = 0.975
 # The number when the net is unsure. A text below the bar whose score without the NLU's terms
 # (what the app knows before it asks the engine) reaches ``soft`` gets "If you are in danger now,
 # call ..." with its usual reply, no danger path. The bar: the lowest at which the decision and

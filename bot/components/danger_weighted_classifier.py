@@ -1,0 +1,57 @@
+"""Rasa's logistic-regression intent classifier, with missing danger costing more.
+
+Rasa's ``LogisticRegressionClassifier`` fits with ``class_weight="balanced"``: each intent's
+examples weigh in inverse proportion to how many there are. ``report_danger`` has by far the
+most examples (about a third of ``nlu_data/``: danger is told in many more ways than "thanks"),
+so balancing gave it the *smallest* weight of all 21 intents, about a sixth of an average
+intent's: the classifier was fitted as if missing danger cost least. Here its balanced weight is
+multiplied by ``danger_weight``; every other intent keeps its balanced weight.
+
+This moves the NLU's own danger confidence up (the decision that weighs it with the app's
+evidence is refitted on the development sets after any change to the NLU:
+``eval/danger_decision.py``).
+
+Runs inside the Rasa engine (Python 3.10, rasa==3.6.21).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.utils.class_weight import compute_class_weight
+
+DANGER_INTENT = "report_danger"
+
+
+def class_weights(labels: list[str], danger_weight: float) -> dict[str, float]:
+    """sklearn's balanced weights, the danger intent's multiplied by ``danger_weight``."""
+    classes = np.array(sorted(set(labels)))
+    balanced = compute_class_weight("balanced", classes=classes, y=np.array(labels))
+    return {
+        str(name): float(weight) * (danger_weight if name == DANGER_INTENT else 1.0)
+        for name, weight in zip(classes, balanced, strict=True)
+    }
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class DangerWeightedClassifier(LogisticRegressionClassifier):
+    """``LogisticRegressionClassifier`` with the danger intent's weight multiplied."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {**LogisticRegressionClassifier.get_default_config(), "danger_weight": 1.0}
+
+    def train(self, training_data: TrainingData) -> Resource:
+        labels = [
+            str(e.get("intent"))
+            for e in training_data.intent_examples
+            if e.get("intent") and e.get("text")
+        ]
+        if labels:
+            self.clf.class_weight = class_weights(labels, float(self.config["danger_weight"]))
+        return super().train(training_data)
