@@ -50,7 +50,8 @@ DANGER = "report_danger"
 # danger path, and since action_mark_danger hands off after a yes to the offer, 70 of 70. With the
 # NLU's danger weighted 4 (v4-v40, any one layer 202, 238 before: the NLU alone catches more):
 # 0.975 missed 199 (9.7%), 0.974 209, 0.973 220, 0.971 234 (9.2%), 0.977 188 (10.2%); the number
-# 57 at 20.8-20.9% at each (61 at 19.7% before).
+# 57 at 20.8-20.9% at each (61 at 19.7% before). With v41 (v4-v41, any one layer 212): 0.975 206
+# (10.0%), 0.974 216, 0.976 198, 0.977 192 (10.4%); the number 56 at 21.1%.
 # Each earlier refit's scan is in the history of this line (git log -L) and docs/architecture.md.
 RECALL = 0.975
 # The number when the net is unsure. A text below the bar whose score without the NLU's terms
