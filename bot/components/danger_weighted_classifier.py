@@ -21,9 +21,9 @@ from typing import Any
 
 import numpy as np
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy.sparse import csr_matrix
 from sklearn.utils.class_weight import compute_class_weight
 
 DANGER_INTENT = "report_danger"
@@ -47,12 +47,10 @@ class DangerWeightedClassifier(LogisticRegressionClassifier):
     def get_default_config() -> dict[str, Any]:
         return {**LogisticRegressionClassifier.get_default_config(), "danger_weight": 1.0}
 
-    def train(self, training_data: TrainingData) -> Resource:
-        labels = [
-            str(e.get("intent"))
-            for e in training_data.intent_examples
-            if e.get("intent") and e.get("text")
-        ]
+    def _create_training_matrix(self, training_data: TrainingData) -> tuple[csr_matrix, list[str]]:
+        """Rasa's (X, y), read once: the weights are set from the labels Rasa fits on, just
+        before its ``train`` fits."""
+        x, labels = super()._create_training_matrix(training_data)
         if labels:
             self.clf.class_weight = class_weights(labels, float(self.config["danger_weight"]))
-        return super().train(training_data)
+        return x, labels
